@@ -1,0 +1,83 @@
+/** What the agent knows about the HubShare service it talks to, as shown in the Projects panel. */
+export interface ServiceStatus {
+  /** The service's base URL, without credentials; null when none is configured. */
+  url: string | null;
+  reachable: boolean;
+  /** The signed-in user, when the service accepted the token. */
+  user: { name: string; admin: boolean } | null;
+  /** Why the agent is not fully connected, in words for the user; null when it is. */
+  problem: { code: string; message: string } | null;
+}
+
+const TIMEOUT_MS = 5000;
+
+/**
+ * The agent's client for the HubShare service. The token travels in the Authorization header of
+ * each request and is never logged, echoed or written anywhere.
+ */
+export class ServiceClient {
+  private readonly baseUrl: string | null;
+
+  constructor(
+    baseUrl: string | undefined,
+    private readonly token: string | undefined
+  ) {
+    this.baseUrl = baseUrl ? baseUrl.replace(/\/+$/, '') : null;
+  }
+
+  /** Checks that the service answers and that it knows who we are. Never throws. */
+  async status(): Promise<ServiceStatus> {
+    if (!this.baseUrl) {
+      return {
+        url: null,
+        reachable: false,
+        user: null,
+        problem: {
+          code: 'not_configured',
+          message: 'No HubShare service is configured: set HUBSHARE_URL for this Jupyter server (npm start does it for you).'
+        }
+      };
+    }
+    const url = this.baseUrl;
+    try {
+      const health = await fetch(`${url}/health`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (!health.ok) {
+        return { url, reachable: false, user: null, problem: { code: 'unhealthy', message: `The HubShare service at ${url} answered ${health.status}.` } };
+      }
+    } catch {
+      return {
+        url,
+        reachable: false,
+        user: null,
+        problem: { code: 'unreachable', message: `The HubShare service at ${url} cannot be reached. Is it running?` }
+      };
+    }
+    if (!this.token) {
+      return {
+        url,
+        reachable: true,
+        user: null,
+        problem: { code: 'no_token', message: 'This Jupyter server has no HubShare token: set HUBSHARE_TOKEN (or run under JupyterHub).' }
+      };
+    }
+    try {
+      const response = await fetch(`${url}/api/v1/user`, {
+        headers: { Authorization: `token ${this.token}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(TIMEOUT_MS)
+      });
+      if (response.status === 401 || response.status === 403) {
+        return { url, reachable: true, user: null, problem: { code: 'invalid_token', message: 'The HubShare service did not accept this server\'s token; ask your admin for a new one.' } };
+      }
+      if (!response.ok) {
+        return { url, reachable: true, user: null, problem: { code: 'unhealthy', message: `The HubShare service answered ${response.status} when asked who you are.` } };
+      }
+      const body = (await response.json()) as { name?: unknown; admin?: unknown };
+      if (typeof body.name !== 'string') {
+        return { url, reachable: true, user: null, problem: { code: 'unhealthy', message: 'The HubShare service sent an answer this version does not understand.' } };
+      }
+      return { url, reachable: true, user: { name: body.name, admin: body.admin === true }, problem: null };
+    } catch {
+      return { url, reachable: false, user: null, problem: { code: 'unreachable', message: `The HubShare service at ${url} stopped answering.` } };
+    }
+  }
+}

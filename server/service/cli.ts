@@ -1,0 +1,170 @@
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { HubShareError } from '../shared/errors';
+import { version } from '../shared/version';
+import { createServiceApp } from './app';
+import { parseServiceConfig } from './config';
+import { openDataDir } from './data-dir';
+import { Accounts } from './domain/accounts';
+import { AccountsStore } from './storage/accounts-store';
+
+/** Where the CLI writes: injected so tests can read what it printed. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const USAGE = `Usage: hubshare-service <command> [options]
+
+Commands:
+  serve [--data-dir DIR] [--host H] [--port N]   run the HubShare service
+  user add NAME [--admin] [--exist-ok]           add a user (standalone mode)
+  token create NAME [--note TEXT]                print a new API token for NAME, once
+  token list NAME                                list NAME's tokens (ids and notes, never values)
+  token revoke NAME TOKEN_ID                     revoke one of NAME's tokens
+
+Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR).
+serve also reads $HUBSHARE_HOST (default 127.0.0.1) and $HUBSHARE_PORT (default 8765).`;
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+/** A running service, for `serve` and for tests that start one. */
+export interface RunningService {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the data directory and starts the service listening. */
+export async function startService(args: readonly string[], io: Pick<CliIO, 'env' | 'cwd'> & { log?: (m: string) => void }): Promise<RunningService> {
+  const config = parseServiceConfig(args, io.env, io.cwd);
+  const db = await openDataDir(config.dataDir);
+  const accounts = new Accounts(new AccountsStore(db));
+  const { app } = createServiceApp({ db, identity: { resolve: token => accounts.authenticate(token) }, log: io.log });
+  const server = await new Promise<Server>((resolveServer, reject) => {
+    const listening = app.listen(config.port, config.host, error => (error ? reject(error) : resolveServer(listening)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      await new Promise<void>(done => server.close(() => done()));
+      await db.close();
+    }
+  };
+}
+
+/** Splits `--data-dir` off the arguments of the account commands. */
+function accountCommandArgs(args: readonly string[], flags: Record<string, 'string' | 'boolean'>) {
+  const options: Record<string, { type: 'string' | 'boolean' }> = { 'data-dir': { type: 'string' } };
+  for (const [name, type] of Object.entries(flags)) {
+    options[name] = { type };
+  }
+  return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+}
+
+async function withAccounts<T>(dataDirFlag: unknown, io: CliIO, work: (accounts: Accounts) => Promise<T>): Promise<T> {
+  const config = parseServiceConfig(typeof dataDirFlag === 'string' ? ['--data-dir', dataDirFlag] : [], io.env, io.cwd);
+  const db = await openDataDir(config.dataDir);
+  try {
+    return await work(new Accounts(new AccountsStore(db)));
+  } finally {
+    await db.close();
+  }
+}
+
+async function runAccountCommand(command: string, rest: readonly string[], io: CliIO): Promise<number> {
+  const usage = () => {
+    io.err(USAGE);
+    return EXIT_USAGE;
+  };
+  switch (command) {
+    case 'user add': {
+      const { values, positionals } = accountCommandArgs(rest, { admin: 'boolean', 'exist-ok': 'boolean' });
+      if (positionals.length !== 1) {
+        return usage();
+      }
+      const result = await withAccounts(values['data-dir'], io, accounts =>
+        accounts.addUser(positionals[0], { admin: values.admin === true, existOk: values['exist-ok'] === true })
+      );
+      io.err(result.created ? `Added user ${result.name}.` : `User ${result.name} already exists.`);
+      return EXIT_OK;
+    }
+    case 'token create': {
+      const { values, positionals } = accountCommandArgs(rest, { note: 'string' });
+      if (positionals.length !== 1) {
+        return usage();
+      }
+      const note = typeof values.note === 'string' ? values.note : '';
+      const created = await withAccounts(values['data-dir'], io, accounts => accounts.createToken(positionals[0], note));
+      io.err(`Created token ${created.id} for ${positionals[0]}; it is shown only this once.`);
+      io.out(created.token);
+      return EXIT_OK;
+    }
+    case 'token list': {
+      const { values, positionals } = accountCommandArgs(rest, {});
+      if (positionals.length !== 1) {
+        return usage();
+      }
+      const tokens = await withAccounts(values['data-dir'], io, accounts => accounts.listTokens(positionals[0]));
+      for (const token of tokens) {
+        io.out([token.id, token.createdAt, token.lastUsedAt ?? 'never used', token.note].join('\t'));
+      }
+      return EXIT_OK;
+    }
+    case 'token revoke': {
+      const { values, positionals } = accountCommandArgs(rest, {});
+      if (positionals.length !== 2) {
+        return usage();
+      }
+      await withAccounts(values['data-dir'], io, accounts => accounts.revokeToken(positionals[0], positionals[1]));
+      io.err(`Revoked token ${positionals[1]}.`);
+      return EXIT_OK;
+    }
+    default:
+      return usage();
+  }
+}
+
+/**
+ * Runs one `hubshare-service` command. `serve` resolves once the service listens (it keeps
+ * running); the others resolve with their exit code.
+ */
+export async function runServiceCli(argv: readonly string[], io: CliIO): Promise<number | RunningService> {
+  const [first, second, ...rest] = argv;
+  try {
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      (first === undefined ? io.err : io.out)(USAGE);
+      return first === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (first === '--version') {
+      io.out(version);
+      return EXIT_OK;
+    }
+    if (first === 'serve') {
+      const running = await startService(argv.slice(1), { env: io.env, cwd: io.cwd, log: io.err });
+      io.err(`HubShare service ${version} listening on ${running.url}`);
+      return running;
+    }
+    return await runAccountCommand(`${first} ${second ?? ''}`, rest, io);
+  } catch (error) {
+    if (error instanceof HubShareError) {
+      io.err(`hubshare-service: ${error.message}`);
+      return error.code === 'usage' ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(`hubshare-service: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`hubshare-service: ${message}`);
+    return EXIT_FAILURE;
+  }
+}

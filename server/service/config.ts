@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BadRequest } from '../shared/errors';
+
+/** Where the service keeps its data and where it listens. */
+export interface ServiceConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+}
+
+const DEFAULT_PORT = 8765;
+
+/**
+ * Reads the service options: command-line flags win over `HUBSHARE_*` environment variables,
+ * which win over the embedded defaults.
+ * @throws BadRequest on an unknown flag or an invalid value, with a sentence saying which.
+ */
+export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ServiceConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        'data-dir': { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' }
+      },
+      strict: true,
+      allowPositionals: false
+    }));
+  } catch (error) {
+    throw new BadRequest(error instanceof Error ? error.message : String(error), 'usage');
+  }
+  const dataDir = resolve(cwd, values['data-dir'] ?? env.HUBSHARE_DATA_DIR ?? '.hubshare-data');
+  const host = values.host ?? env.HUBSHARE_HOST ?? '127.0.0.1';
+  const portText = values.port ?? env.HUBSHARE_PORT ?? String(DEFAULT_PORT);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+    throw new BadRequest(`--port must be a number from 0 to 65535, not "${portText}".`, 'usage');
+  }
+  return { dataDir, host, port: Number(portText) };
+}

@@ -1,0 +1,53 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { HubShareError, NotFound } from './errors';
+
+/** The one JSON error shape every HubShare HTTP endpoint answers with. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Answers requests that matched no route with a JSON 404. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new NotFound(`There is no ${req.method} ${req.path} here.`, 'no_such_route'));
+};
+
+/**
+ * Turns thrown errors into the JSON error shape. Typed errors keep their status and message;
+ * body-parser errors become 400s; anything else is a 500 whose detail goes to the log only.
+ */
+export function errorHandler(log: (message: string) => void = console.error): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const body = toErrorBody(error, log);
+    res.status(body.status).json({ error: body.error } satisfies ErrorBody);
+  };
+}
+
+function toErrorBody(error: unknown, log: (message: string) => void): { status: number; error: ErrorBody['error'] } {
+  if (error instanceof HubShareError) {
+    return { status: error.status, error: { code: error.code, message: error.message } };
+  }
+  if (isBodyParserError(error)) {
+    return {
+      status: error.status,
+      error: { code: 'bad_request', message: 'The request body is not valid JSON or is too large.' }
+    };
+  }
+  log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return { status: 500, error: { code: 'internal', message: 'Something went wrong on the server; it has been logged.' } };
+}
+
+function isBodyParserError(error: unknown): error is { status: number; type: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'type' in error &&
+    'status' in error &&
+    typeof error.status === 'number' &&
+    error.status >= 400 &&
+    error.status < 500
+  );
+}

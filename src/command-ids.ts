@@ -1,0 +1,8 @@
+/** Every command HubShare registers, in one place. */
+export const CommandIDs = {
+  openPanel: 'hubshare:open-panel',
+  refresh: 'hubshare:refresh'
+} as const;
+
+/** The command palette category of every HubShare command. */
+export const PALETTE_CATEGORY = 'HubShare';
