@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runServiceCli, type CliIO } from '../../../server/service/cli';
+import { temporaryDirectory } from '../http-harness';
+
+/** Runs one CLI command against a data dir and captures what it printed. */
+async function run(dataDir: string, ...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: t => out.push(t), err: t => err.push(t), env: {}, cwd: dataDir };
+  const result = await runServiceCli([...argv, '--data-dir', dataDir], io);
+  if (typeof result !== 'number') {
+    await result.close();
+    throw new Error('expected a command that exits');
+  }
+  return { code: result, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('hubshare-service user and token commands', () => {
+  let dir: ReturnType<typeof temporaryDirectory>;
+  beforeEach(() => {
+    dir = temporaryDirectory();
+  });
+  afterEach(() => dir.remove());
+
+  it('adds a user, refuses a duplicate unless --exist-ok, and refuses an invalid name', async () => {
+    expect(await run(dir.path, 'user', 'add', 'alice')).toMatchObject({ code: 0, err: 'Added user alice.' });
+    expect(await run(dir.path, 'user', 'add', 'alice')).toMatchObject({
+      code: 1,
+      err: 'hubshare-service: A user named "alice" already exists.'
+    });
+    expect((await run(dir.path, 'user', 'add', 'alice', '--exist-ok')).code).toBe(0);
+    const invalid = await run(dir.path, 'user', 'add', '../etc');
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('is not a valid user name');
+  });
+
+  it('prints a new token once on stdout, lists tokens without their values, and revokes one', async () => {
+    await run(dir.path, 'user', 'add', 'alice');
+    const created = await run(dir.path, 'token', 'create', 'alice', '--note', 'laptop');
+    expect(created.code).toBe(0);
+    expect(created.out).toMatch(/^hs_[A-Za-z0-9_-]{43}$/);
+    const listed = await run(dir.path, 'token', 'list', 'alice');
+    expect(listed.out).toContain('laptop');
+    expect(listed.out).not.toContain(created.out);
+    const id = listed.out.split('\t')[0];
+    expect((await run(dir.path, 'token', 'revoke', 'alice', id)).code).toBe(0);
+    expect((await run(dir.path, 'token', 'list', 'alice')).out).toBe('');
+    expect(await run(dir.path, 'token', 'revoke', 'alice', id)).toMatchObject({ code: 1 });
+  });
+
+  it('refuses tokens for users that do not exist', async () => {
+    const result = await run(dir.path, 'token', 'create', 'nobody');
+    expect(result).toMatchObject({ code: 1, out: '' });
+    expect(result.err).toContain('There is no user named "nobody"');
+  });
+
+  it('answers usage errors with exit code 2', async () => {
+    expect((await run(dir.path, 'frobnicate')).code).toBe(2);
+    expect((await run(dir.path, 'user', 'add')).code).toBe(2);
+    expect((await run(dir.path, 'user', 'add', 'alice', '--bogus-flag')).code).toBe(2);
+  });
+});
+
+describe('the hubshare-service executable', () => {
+  const bin = join(__dirname, '..', '..', '..', 'bin', 'hubshare-service.cjs');
+
+  it('serves /health on the port it was given, from the data dir it was given', async () => {
+    expect(existsSync(join(__dirname, '..', '..', '..', 'dist', 'service.cjs')), 'run `npm run build` first').toBe(true);
+    const dir = temporaryDirectory();
+    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir.path, '--host', '127.0.0.1', '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe']
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let seen = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(seen);
+          if (match) {
+            resolve(match[1]);
+          }
+        });
+        child.on('exit', code => reject(new Error(`exited with ${code}: ${seen}`)));
+      });
+      const response = await fetch(`${url}/health`);
+      expect(await response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+      expect(existsSync(join(dir.path, 'hubshare.sqlite3'))).toBe(true);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise(resolve => child.once('exit', resolve));
+      dir.remove();
+    }
+  });
+});

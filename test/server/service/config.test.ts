@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseServiceConfig } from '../../../server/service/config';
+
+describe('parseServiceConfig', () => {
+  it('uses the embedded defaults: ./.hubshare-data, loopback, port 8765', () => {
+    expect(parseServiceConfig([], {}, '/srv')).toEqual({ dataDir: '/srv/.hubshare-data', host: '127.0.0.1', port: 8765 });
+  });
+
+  it('reads HUBSHARE_* environment variables', () => {
+    const env = { HUBSHARE_DATA_DIR: '/data', HUBSHARE_HOST: '0.0.0.0', HUBSHARE_PORT: '9000' };
+    expect(parseServiceConfig([], env, '/srv')).toEqual({ dataDir: '/data', host: '0.0.0.0', port: 9000 });
+  });
+
+  it('lets flags win over the environment and resolves a relative data dir against cwd', () => {
+    const env = { HUBSHARE_DATA_DIR: '/data', HUBSHARE_PORT: '9000' };
+    expect(parseServiceConfig(['--data-dir', 'here', '--port', '0'], env, '/srv')).toEqual({
+      dataDir: '/srv/here',
+      host: '127.0.0.1',
+      port: 0
+    });
+  });
+
+  it.each([['--port', 'abc'], ['--port', '70000'], ['--port', '-1'], ['--nope', 'x']])(
+    'refuses %s %s with a usage error',
+    (flag, value) => {
+      expect(() => parseServiceConfig([flag, value], {}, '/srv')).toThrow(expect.objectContaining({ code: 'usage' }));
+    }
+  );
+});
