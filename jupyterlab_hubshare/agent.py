@@ -20,6 +20,7 @@ from pathlib import Path
 
 AGENT_SCRIPT = Path(__file__).parent / "node" / "agent.cjs"
 START_TIMEOUT_SECONDS = 20.0
+RECOVERY_WAIT_SECONDS = 3.0
 
 
 class AgentUnavailable(Exception):
@@ -93,6 +94,20 @@ class AgentProcess:
                     "HubShare agent (pid %s) exited with %s; restarting it", self._process.pid, self._process.returncode
                 )
             await self._start()
+
+    async def recover(self) -> None:
+        """After a failed connection: waits briefly for a dying agent to be gone, then restarts it.
+
+        A killed Node process shows as exited only once all its threads are torn down, so the
+        first request after a crash can fail while the process still looks alive.
+        """
+        process = self._process
+        if process is not None and not _accepts_connections(self.socket_path):
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + RECOVERY_WAIT_SECONDS
+            while process.poll() is None and loop.time() < deadline:
+                await asyncio.sleep(0.05)
+        await self.ensure_running()
 
     async def _start(self) -> None:
         node = self._node()

@@ -153,9 +153,14 @@ class AgentProxyHandler(APIHandler):
         if self._body is not None:
             self._body.put_nowait(None)
         assert self._upstream is not None
-        response = await self._upstream
-        if response.code == 599 and not self._status_sent:
-            self.log.warning("HubShare agent request failed: %s", response.error)
+        failure = await _failure_of(self._upstream)
+        if failure is not None and not self._status_sent and self._body is None:
+            # The agent may have died just now; a request without a body can safely be sent again.
+            self.log.warning("HubShare agent request failed (%s); checking the agent and retrying once", failure)
+            await self.agent.recover()
+            failure = await _failure_of(asyncio.ensure_future(self._forward()))
+        if failure is not None and not self._status_sent:
+            self.log.warning("HubShare agent request failed: %s", failure)
             self.send_json_error(
                 502, "agent_unreachable", "The HubShare agent stopped answering; try again (it restarts on its own)."
             )
@@ -185,3 +190,12 @@ class AgentProxyHandler(APIHandler):
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(status_code, "proxy_error")
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"error": {"code": code, "message": message}}))
+
+
+async def _failure_of(upstream: asyncio.Future[httpclient.HTTPResponse]) -> BaseException | None:
+    """The connection-level error of a forwarded request, or None if the agent answered."""
+    try:
+        response = await upstream
+    except (OSError, httpclient.HTTPClientError) as error:
+        return error
+    return response.error if response.code == 599 else None

@@ -16,13 +16,23 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
  * body-parser errors become 400s; anything else is a 500 whose detail goes to the log only.
  */
 export function errorHandler(log: (message: string) => void = console.error): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const body = toErrorBody(error, log);
-    res.status(body.status).json({ error: body.error } satisfies ErrorBody);
+    const send = () => res.status(body.status).json({ error: body.error } satisfies ErrorBody);
+    if (req.complete || req.readableEnded) {
+      send();
+      return;
+    }
+    // Read the rest of an unread request body before answering: a proxy (Jupyter's, or any
+    // reverse proxy) that is still sending it would otherwise see the connection reset instead
+    // of our answer.
+    req.on('end', send);
+    req.on('error', send);
+    req.resume();
   };
 }
 

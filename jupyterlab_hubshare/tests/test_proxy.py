@@ -1,0 +1,110 @@
+"""The server extension: Jupyter's authentication in front of the agent, and the agent's lifecycle."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+from pathlib import Path
+
+from .conftest import REPO, wait_until
+
+
+def agent_environ(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie has exited; it only waits for its parent to collect it.
+    return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_refuses_requests_without_jupyter_authentication(start_jupyter):
+    jupyter = start_jupyter()
+    for method, data in (("GET", None), ("POST", b"{}"), ("DELETE", None)):
+        anonymous = jupyter.api("hubshare/api/status", method=method, data=data)
+        assert anonymous.status == 403, method
+        forged = jupyter.api("hubshare/api/status", method=method, data=data, token="not-the-token")
+        assert forged.status == 403, method
+        assert anonymous.json()["error"]["code"] == "forbidden"
+
+
+def test_proxies_an_authenticated_request_to_a_real_agent(start_jupyter, hubshare_service):
+    token = hubshare_service.token_for("alice")
+    jupyter = start_jupyter(env={"HUBSHARE_URL": hubshare_service.url, "HUBSHARE_TOKEN": token})
+    response = jupyter.api("hubshare/api/status", token=jupyter.token)
+    assert response.status == 200
+    status = response.json()
+    assert status["version"] == json.loads((REPO / "package.json").read_text())["version"]
+    assert status["rootDir"] == str(jupyter.root_dir)
+    assert status["service"] == {
+        "url": hubshare_service.url,
+        "reachable": True,
+        "user": {"name": "alice", "admin": False},
+        "problem": None,
+    }
+    assert token not in response.body.decode()
+
+
+def test_streams_a_large_request_body_through_and_relays_agent_errors(start_jupyter):
+    jupyter = start_jupyter()
+    body = os.urandom(5 * 1024 * 1024)
+    response = jupyter.api("hubshare/api/no-such-operation", method="POST", token=jupyter.token, data=body)
+    assert response.status == 404
+    assert response.json() == {
+        "error": {"code": "no_such_route", "message": "There is no POST /api/no-such-operation here."}
+    }
+
+
+def test_agent_listens_privately_and_keeps_its_secret_off_the_command_line(start_jupyter):
+    jupyter = start_jupyter()
+    pid = jupyter.api("hubshare/api/status", token=jupyter.token).json()["pid"]
+    env = agent_environ(pid)
+    socket_path = Path(env["HUBSHARE_AGENT_SOCKET"])
+    assert stat.S_IMODE(socket_path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(socket_path.stat().st_mode) == 0o600
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    assert env["HUBSHARE_AGENT_SECRET"] not in cmdline
+
+
+def test_restarts_a_dead_agent_on_the_next_request(start_jupyter):
+    jupyter = start_jupyter()
+    first = jupyter.api("hubshare/api/status", token=jupyter.token).json()["pid"]
+    os.kill(first, signal.SIGKILL)
+    wait_until(lambda: not is_alive(first), what="the agent to die")
+    response = jupyter.api("hubshare/api/status", token=jupyter.token)
+    assert response.status == 200
+    second = response.json()["pid"]
+    assert second != first
+    assert is_alive(second)
+
+
+def test_stops_the_agent_with_the_server(start_jupyter):
+    jupyter = start_jupyter()
+    pid = jupyter.api("hubshare/api/status", token=jupyter.token).json()["pid"]
+    socket_dir = Path(agent_environ(pid)["HUBSHARE_AGENT_SOCKET"]).parent
+    jupyter.process.terminate()  # what JupyterHub's spawners and process managers send
+    jupyter.process.wait(timeout=20)
+    wait_until(lambda: not os.path.exists(f"/proc/{pid}") or not is_alive(pid), what="the agent to stop")
+    assert not socket_dir.exists()
+
+
+def test_answers_a_json_503_when_node_is_missing(start_jupyter):
+    jupyter = start_jupyter("--HubShareExtension.node_executable=/nonexistent/node")
+    response = jupyter.api("hubshare/api/status", token=jupyter.token)
+    assert response.status == 503
+    error = response.json()["error"]
+    assert error["code"] == "node_missing"
+    assert "Node.js" in error["message"]
+
+
+def test_python_and_npm_versions_agree():
+    from jupyterlab_hubshare import __version__
+
+    assert __version__ == json.loads((REPO / "package.json").read_text())["version"]
