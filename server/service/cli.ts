@@ -21,7 +21,8 @@ export const USAGE = `Usage: hubshare-service <command> [options]
 Commands:
   serve [--data-dir DIR] [--host H] [--port N]   run the HubShare service
   user add NAME [--admin] [--exist-ok]           add a user (standalone mode)
-  token create NAME [--note TEXT]                print a new API token for NAME, once
+  token create NAME [--note TEXT] [--json]       print a new API token for NAME, once
+                                                 (--json: {"id", "token"}, for scripts)
   token list NAME                                list NAME's tokens (ids and notes, never values)
   token revoke NAME TOKEN_ID                     revoke one of NAME's tokens
 
@@ -98,14 +99,14 @@ async function runAccountCommand(command: string, rest: readonly string[], io: C
       return EXIT_OK;
     }
     case 'token create': {
-      const { values, positionals } = accountCommandArgs(rest, { note: 'string' });
+      const { values, positionals } = accountCommandArgs(rest, { note: 'string', json: 'boolean' });
       if (positionals.length !== 1) {
         return usage();
       }
       const note = typeof values.note === 'string' ? values.note : '';
       const created = await withAccounts(values['data-dir'], io, accounts => accounts.createToken(positionals[0], note));
       io.err(`Created token ${created.id} for ${positionals[0]}; it is shown only this once.`);
-      io.out(created.token);
+      io.out(values.json === true ? JSON.stringify(created) : created.token);
       return EXIT_OK;
     }
     case 'token list': {

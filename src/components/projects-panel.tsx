@@ -1,5 +1,5 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal, refreshIcon } from '@jupyterlab/ui-components';
+import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { projectsIcon } from '../icons';
 import type { ConnectionState } from '../model/agent-status';
@@ -101,6 +101,29 @@ export function ProjectsView({ state, trans, onRefresh }: ViewProps): JSX.Elemen
   );
 }
 
+/**
+ * The model's current connection state, kept current. It re-reads the state once mounted, because
+ * React mounts asynchronously and the model may have changed between render and mount.
+ */
+function useConnectionState(model: ConnectionModel): ConnectionState {
+  const [state, setState] = React.useState(model.state);
+  React.useEffect(() => {
+    const update = (_: ConnectionModel, next: ConnectionState) => setState(next);
+    model.stateChanged.connect(update);
+    setState(model.state);
+    return () => {
+      model.stateChanged.disconnect(update);
+    };
+  }, [model]);
+  return state;
+}
+
+/** Connects `ProjectsView` to the model. */
+function ConnectedProjectsView({ model, trans }: { model: ConnectionModel; trans: TranslationBundle }): JSX.Element {
+  const state = useConnectionState(model);
+  return <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} />;
+}
+
 /** The "Projects" sidebar panel: a Lumino widget rendering `ProjectsView` from the model. */
 export class ProjectsPanel extends ReactWidget {
   constructor(
@@ -112,16 +135,6 @@ export class ProjectsPanel extends ReactWidget {
   }
 
   protected render(): JSX.Element {
-    return (
-      <UseSignal signal={this.model.stateChanged} initialArgs={this.model.state}>
-        {(_, state) => (
-          <ProjectsView
-            state={state ?? this.model.state}
-            trans={this.trans}
-            onRefresh={() => void this.model.refresh()}
-          />
-        )}
-      </UseSignal>
-    );
+    return <ConnectedProjectsView model={this.model} trans={this.trans} />;
   }
 }

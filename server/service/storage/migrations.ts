@@ -28,17 +28,19 @@ const MIGRATIONS: readonly { version: number; statements: readonly string[] }[] 
   }
 ];
 
-/** Brings the schema up to date; safe to run at every start. */
+/**
+ * Brings the schema up to date; safe to run at every start, and from several processes at once
+ * (the service and a CLI command): each migration re-checks, inside its own transaction, that no
+ * one applied it first.
+ */
 export async function migrate(db: Database): Promise<void> {
   await db.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const applied = new Set(
-    (await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map(row => Number(row.version))
-  );
   for (const migration of MIGRATIONS) {
-    if (applied.has(migration.version)) {
-      continue;
-    }
     await db.transaction(async tx => {
+      const applied = await tx.first('SELECT version FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (applied) {
+        return;
+      }
       for (const statement of migration.statements) {
         await tx.run(statement);
       }

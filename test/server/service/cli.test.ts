@@ -51,6 +51,13 @@ describe('hubshare-service user and token commands', () => {
     expect(await run(dir.path, 'token', 'revoke', 'alice', id)).toMatchObject({ code: 1 });
   });
 
+  it('prints the id with the token as JSON for scripts that revoke it later', async () => {
+    await run(dir.path, 'user', 'add', 'alice');
+    const created = JSON.parse((await run(dir.path, 'token', 'create', 'alice', '--json')).out) as { id: string; token: string };
+    expect(created.token).toMatch(/^hs_/);
+    expect((await run(dir.path, 'token', 'list', 'alice')).out.split('\t')[0]).toBe(created.id);
+  });
+
   it('refuses tokens for users that do not exist', async () => {
     const result = await run(dir.path, 'token', 'create', 'nobody');
     expect(result).toMatchObject({ code: 1, out: '' });

@@ -1,0 +1,60 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+
+const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
+
+async function openLab(page: Page): Promise<void> {
+  await page.goto(`/lab?token=${token}`);
+  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
+  // Plugins finish activating after the shell appears: wait for ours, and for the launcher that
+  // JupyterLab opens once its layout is restored.
+  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
+  await expect(page.locator('.jp-Launcher')).toBeVisible();
+}
+
+const projectsPanel = (page: Page) => page.getByRole('region', { name: 'HubShare Projects' });
+
+test.describe('the Projects panel', () => {
+  test('opens from its sidebar tab and shows the connected state and the empty state', async ({ page }, testInfo) => {
+    await openLab(page);
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    const panel = projectsPanel(page);
+    await expect(panel).toBeVisible();
+    await expect(panel.getByRole('status')).toContainText('Connected as alice');
+    await expect(panel.getByRole('status')).toContainText('http://127.0.0.1:');
+    await expect(panel).toContainText('Nothing shared yet');
+    await page.screenshot({ path: testInfo.outputPath('projects-panel.png') });
+
+    const accessibility = await new AxeBuilder({ page }).include('#jp-hubshare-projects').analyze();
+    const serious = accessibility.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  });
+
+  test('opens from the command palette, under the HubShare category', async ({ page }) => {
+    await openLab(page);
+    await page.getByRole('tab', { name: 'File Browser' }).click();
+    await expect(projectsPanel(page)).toBeHidden();
+
+    await page.keyboard.press('Control+Shift+C');
+    const palette = page.locator('#command-palette');
+    await expect(palette).toBeVisible();
+    await palette.locator('input').fill('Open Projects panel');
+    const item = palette.locator('.lm-CommandPalette-item[data-command="hubshare:open-panel"]');
+    await expect(item).toContainText('Open Projects panel');
+    // Lumino lists results under their category's header (styled hidden while searching).
+    await expect(palette.locator('.lm-CommandPalette-header', { hasText: 'HubShare' })).toHaveCount(1);
+    await item.click();
+
+    await expect(projectsPanel(page)).toBeVisible();
+    await expect(projectsPanel(page).getByRole('status')).toContainText('Connected as alice');
+  });
+
+  test('refreshes on demand with the keyboard', async ({ page }) => {
+    await openLab(page);
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    const refresh = projectsPanel(page).getByRole('button', { name: 'Refresh projects' });
+    await refresh.focus();
+    await page.keyboard.press('Enter');
+    await expect(projectsPanel(page).getByRole('status')).toContainText('Connected as alice');
+  });
+});
