@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# README command 2 (and CI's): installs what the tests need on a new machine, then runs every
+# check: lint, typecheck, vitest, pytest and the Playwright UI tests in Debian's chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+step "System packages"
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+command -v git >/dev/null || { echo "git is required" >&2; exit 1; }
+/usr/bin/chromium --version
+
+step "npm ci"
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+
+step "Python environment (.venv, from the local package index)"
+bash scripts/ensure-venv.sh
+
+step "Build and install"
+npm run --silent clean
+bash scripts/build-if-needed.sh
+
+step "Lint"
+npx eslint .
+.venv/bin/ruff check jupyterlab_hubshare scripts ui-tests
+.venv/bin/ruff format --check jupyterlab_hubshare scripts ui-tests
+
+step "Typecheck"
+npm run --silent typecheck
+
+step "vitest"
+npx vitest run
+
+step "pytest"
+.venv/bin/pytest -q -p no:cacheprovider
+
+step "Playwright (Debian chromium)"
+npx playwright test --config ui-tests/playwright.config.ts
+
+step "All checks passed"

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { type AgentStatus, connectionStateOf } from '../../../src/model/agent-status';
+import { ConnectionModel } from '../../../src/model/connection-model';
+import { HubShareRequestError } from '../../../src/request';
+
+function status(service: Partial<AgentStatus['service']>): AgentStatus {
+  return {
+    version: '0.1.0',
+    rootDir: '/home/alice',
+    service: { url: 'http://127.0.0.1:8765', reachable: true, user: null, problem: null, ...service }
+  };
+}
+
+describe('connectionStateOf', () => {
+  it('is connected when the service knows the user', () => {
+    expect(connectionStateOf(status({ user: { name: 'alice', admin: false } }))).toMatchObject({
+      kind: 'connected',
+      userName: 'alice'
+    });
+  });
+
+  it('is signed out when the service answers but does not accept the token', () => {
+    const problem = { code: 'invalid_token', message: 'The HubShare service did not accept this server’s token.' };
+    expect(connectionStateOf(status({ problem }))).toMatchObject({ kind: 'signed-out', message: problem.message });
+  });
+
+  it('is unreachable when the service does not answer or is not configured', () => {
+    const problem = { code: 'unreachable', message: 'cannot be reached' };
+    expect(connectionStateOf(status({ reachable: false, problem }))).toMatchObject({ kind: 'service-unreachable' });
+    expect(connectionStateOf(status({ url: null, reachable: false, problem }))).toMatchObject({ kind: 'service-unreachable' });
+  });
+});
+
+describe('ConnectionModel', () => {
+  it('starts checking, then emits the state of the first status answer', async () => {
+    const model = new ConnectionModel(async () => status({ user: { name: 'alice', admin: true } }), 30);
+    expect(model.state.kind).toBe('checking');
+    const next = await new Promise(resolve => model.stateChanged.connect((_, state) => resolve(state)));
+    expect(next).toMatchObject({ kind: 'connected', userName: 'alice' });
+    model.dispose();
+  });
+
+  it('reports the agent as unavailable, with the server’s words, when the status request fails', async () => {
+    const model = new ConnectionModel(async () => {
+      throw new HubShareRequestError(503, 'node_missing', 'HubShare needs Node.js.');
+    }, 30);
+    await model.refresh();
+    expect(model.state).toEqual({ kind: 'agent-unavailable', message: 'HubShare needs Node.js.' });
+    model.dispose();
+  });
+
+  it('asks again on refresh', async () => {
+    let calls = 0;
+    const model = new ConnectionModel(async () => {
+      calls += 1;
+      return status({ user: { name: `user${calls}`, admin: false } });
+    }, 30);
+    await model.refresh();
+    await model.refresh();
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(model.state).toMatchObject({ kind: 'connected', userName: `user${calls}` });
+    model.dispose();
+  });
+});
