@@ -1,6 +1,6 @@
-import express, { type Express } from 'express';
-import { errorHandler, notFoundHandler } from '../shared/http-errors';
-import { RouteTable } from '../shared/route-table';
+import type { Express } from 'express';
+import { createJsonApp } from '../shared/json-app';
+import type { RouteTable } from '../shared/route-table';
 import { proxiedFromJupyter } from './access';
 import { statusRoutes } from './routes/status';
 import type { ServiceClient } from './service-client';
@@ -17,17 +17,11 @@ export interface AgentDependencies {
  * `/<path>`, so routes are declared without the `/hubshare` prefix.
  */
 export function createAgentApp(deps: AgentDependencies): { app: Express; routes: RouteTable } {
-  const app = express();
-  app.disable('x-powered-by');
-  const router = express.Router();
-  router.use(express.json({ limit: '1mb' }));
-  const routes = new RouteTable(router);
   const proxied = proxiedFromJupyter(deps.proxySecret);
-
-  statusRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
-
-  app.use(router);
-  app.use(notFoundHandler);
-  app.use(errorHandler(deps.log));
-  return { app, routes };
+  return createJsonApp(
+    routes => {
+      statusRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
+    },
+    { log: deps.log }
+  );
 }

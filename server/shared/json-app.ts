@@ -1,0 +1,24 @@
+import express, { type Express } from 'express';
+import { errorHandler, notFoundHandler } from './http-errors';
+import { RouteTable } from './route-table';
+
+/**
+ * The frame both HubShare HTTP apps share: JSON bodies, routes declared through a `RouteTable`,
+ * a JSON 404 for anything else, and the one error handler.
+ */
+export function createJsonApp(
+  declareRoutes: (routes: RouteTable) => void,
+  options: { log?: (message: string) => void; configure?: (app: Express) => void } = {}
+): { app: Express; routes: RouteTable } {
+  const app = express();
+  app.disable('x-powered-by');
+  options.configure?.(app);
+  const router = express.Router();
+  router.use(express.json({ limit: '1mb' }));
+  const routes = new RouteTable(router);
+  declareRoutes(routes);
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(options.log));
+  return { app, routes };
+}
