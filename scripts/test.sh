@@ -14,7 +14,7 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 command -v git >/dev/null || { echo "git is required" >&2; exit 1; }
-/usr/bin/chromium --version
+/usr/bin/chromium --version 2>/dev/null
 
 step "npm ci"
 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
