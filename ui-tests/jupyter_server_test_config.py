@@ -16,4 +16,4 @@ c.IdentityProvider.token = os.environ["HUBSHARE_UI_JUPYTER_TOKEN"]
 c.LabApp.workspaces_dir = str(run / "lab-workspaces")
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
-c.LabApp.user_settings_dir = str(Path(__file__).parent / "user-settings")
+c.LabApp.user_settings_dir = str(run / "user-settings")  # a copy of ui-tests/user-settings, see start-stack.sh

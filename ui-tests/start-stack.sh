@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 run=ui-tests/.run
 rm -rf "$run"
 mkdir -p "$run/workspace" "$run/lab-workspaces"
+# Tests change settings (the theme); they change this copy, never the committed defaults.
+cp -r ui-tests/user-settings "$run/user-settings"
 service=(node bin/hubshare-service.cjs)
 
 "${service[@]}" serve --data-dir "$run/service-data" --port "$HUBSHARE_UI_SERVICE_PORT" &

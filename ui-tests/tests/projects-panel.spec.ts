@@ -12,6 +12,15 @@ async function openLab(page: Page): Promise<void> {
   await expect(page.locator('.jp-Launcher')).toBeVisible();
 }
 
+/** Runs a command from the command palette, by its label and (to be exact) its command id. */
+async function runFromPalette(page: Page, label: string, commandId: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#command-palette');
+  await expect(palette).toBeVisible();
+  await palette.locator('input').fill(label);
+  await palette.locator(`.lm-CommandPalette-item[data-command="${commandId}"]`, { hasText: label }).first().click();
+}
+
 const projectsPanel = (page: Page) => page.getByRole('region', { name: 'HubShare Projects' });
 
 test.describe('the Projects panel', () => {
@@ -56,5 +65,25 @@ test.describe('the Projects panel', () => {
     await refresh.focus();
     await page.keyboard.press('Enter');
     await expect(projectsPanel(page).getByRole('status')).toContainText('Connected as alice');
+  });
+
+  test('follows the dark theme and stays accessible there', async ({ page }, testInfo) => {
+    await openLab(page);
+    await runFromPalette(page, 'JupyterLab Dark', 'apputils:change-theme');
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    const panel = projectsPanel(page);
+    await expect(panel.getByRole('status')).toContainText('Connected as alice');
+    const background = await panel.evaluate(node => getComputedStyle(node).backgroundColor);
+    expect(background).not.toBe('rgb(255, 255, 255)');
+    await page.screenshot({ path: testInfo.outputPath('projects-panel-dark.png') });
+
+    const accessibility = await new AxeBuilder({ page }).include('#jp-hubshare-projects').analyze();
+    const serious = accessibility.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
+    // Leave the light theme behind for the other tests (the setting persists per workspace run).
+    await runFromPalette(page, 'JupyterLab Light', 'apputils:change-theme');
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
   });
 });
