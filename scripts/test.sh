@@ -34,7 +34,11 @@ npx eslint .
 step "Typecheck"
 npm run --silent typecheck
 
-step "vitest"
+step "PostgreSQL (a throw-away cluster for the service suites)"
+# shellcheck source=scripts/test-postgres.sh
+source scripts/test-postgres.sh
+
+step "vitest (service suites on SQLite and PostgreSQL)"
 npx vitest run
 
 step "pytest"

@@ -4,10 +4,11 @@ import type { RouteTable } from '../shared/route-table';
 import { signedIn, type IdentityProvider } from './authentication';
 import { healthRoutes } from './routes/health';
 import { userRoutes } from './routes/user-routes';
-import type { Database } from './storage/database';
+import type { Engine, Store } from './storage/open-store';
 
 export interface ServiceDependencies {
-  db: Database;
+  db: Store;
+  engine: Engine;
   identity: IdentityProvider;
   log?: (message: string) => void;
 }
@@ -17,7 +18,7 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
   const caller = signedIn(deps.identity);
   return createJsonApp(
     routes => {
-      healthRoutes(routes, deps.db);
+      healthRoutes(routes, deps);
       userRoutes(routes, caller);
     },
     { log: deps.log, configure: app => app.set('trust proxy', 'loopback') }

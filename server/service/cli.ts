@@ -4,7 +4,7 @@ import { HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
 import { createServiceApp } from './app';
 import { parseServiceConfig } from './config';
-import { openDataDir } from './data-dir';
+import { openServiceData } from './data-dir';
 import { Accounts } from './domain/accounts';
 import { AccountsStore } from './storage/accounts-store';
 
@@ -19,14 +19,15 @@ export interface CliIO {
 export const USAGE = `Usage: hubshare-service <command> [options]
 
 Commands:
-  serve [--data-dir DIR] [--host H] [--port N]   run the HubShare service
+  serve [--host H] [--port N]                    run the HubShare service
   user add NAME [--admin] [--exist-ok]           add a user (standalone mode)
   token create NAME [--note TEXT] [--json]       print a new API token for NAME, once
                                                  (--json: {"id", "token"}, for scripts)
   token list NAME                                list NAME's tokens (ids and notes, never values)
   token revoke NAME TOKEN_ID                     revoke one of NAME's tokens
 
-Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR).
+Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR) and
+--database URL (a postgres:// URL, or $HUBSHARE_DATABASE_URL; default: SQLite in the data dir).
 serve also reads $HUBSHARE_HOST (default 127.0.0.1) and $HUBSHARE_PORT (default 8765).`;
 
 const EXIT_OK = 0;
@@ -43,9 +44,14 @@ export interface RunningService {
 /** Opens the data directory and starts the service listening. */
 export async function startService(args: readonly string[], io: Pick<CliIO, 'env' | 'cwd'> & { log?: (m: string) => void }): Promise<RunningService> {
   const config = parseServiceConfig(args, io.env, io.cwd);
-  const db = await openDataDir(config.dataDir);
-  const accounts = new Accounts(new AccountsStore(db));
-  const { app } = createServiceApp({ db, identity: { resolve: token => accounts.authenticate(token) }, log: io.log });
+  const data = await openServiceData(config);
+  const accounts = new Accounts(new AccountsStore(data.db));
+  const { app } = createServiceApp({
+    db: data.db,
+    engine: data.engine,
+    identity: { resolve: token => accounts.authenticate(token) },
+    log: io.log
+  });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.port, config.host, error => (error ? reject(error) : resolveServer(listening)));
   });
@@ -57,27 +63,38 @@ export async function startService(args: readonly string[], io: Pick<CliIO, 'env
     url: `http://${host}:${port}`,
     close: async () => {
       await new Promise<void>(done => server.close(() => done()));
-      await db.close();
+      await data.close();
     }
   };
 }
 
 /** Splits `--data-dir` off the arguments of the account commands. */
 function accountCommandArgs(args: readonly string[], flags: Record<string, 'string' | 'boolean'>) {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { 'data-dir': { type: 'string' } };
+  const options: Record<string, { type: 'string' | 'boolean' }> = { 'data-dir': { type: 'string' }, database: { type: 'string' } };
   for (const [name, type] of Object.entries(flags)) {
     options[name] = { type };
   }
   return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
 }
 
-async function withAccounts<T>(dataDirFlag: unknown, io: CliIO, work: (accounts: Accounts) => Promise<T>): Promise<T> {
-  const config = parseServiceConfig(typeof dataDirFlag === 'string' ? ['--data-dir', dataDirFlag] : [], io.env, io.cwd);
-  const db = await openDataDir(config.dataDir);
+async function withAccounts<T>(
+  flags: { 'data-dir'?: unknown; database?: unknown },
+  io: CliIO,
+  work: (accounts: Accounts) => Promise<T>
+): Promise<T> {
+  const args: string[] = [];
+  for (const name of ['data-dir', 'database'] as const) {
+    const value = flags[name];
+    if (typeof value === 'string') {
+      args.push(`--${name}`, value);
+    }
+  }
+  const config = parseServiceConfig(args, io.env, io.cwd);
+  const data = await openServiceData(config);
   try {
-    return await work(new Accounts(new AccountsStore(db)));
+    return await work(new Accounts(new AccountsStore(data.db)));
   } finally {
-    await db.close();
+    await data.close();
   }
 }
 
@@ -92,7 +109,7 @@ async function runAccountCommand(command: string, rest: readonly string[], io: C
       if (positionals.length !== 1) {
         return usage();
       }
-      const result = await withAccounts(values['data-dir'], io, accounts =>
+      const result = await withAccounts(values, io, accounts =>
         accounts.addUser(positionals[0], { admin: values.admin === true, existOk: values['exist-ok'] === true })
       );
       io.err(result.created ? `Added user ${result.name}.` : `User ${result.name} already exists.`);
@@ -104,7 +121,7 @@ async function runAccountCommand(command: string, rest: readonly string[], io: C
         return usage();
       }
       const note = typeof values.note === 'string' ? values.note : '';
-      const created = await withAccounts(values['data-dir'], io, accounts => accounts.createToken(positionals[0], note));
+      const created = await withAccounts(values, io, accounts => accounts.createToken(positionals[0], note));
       io.err(`Created token ${created.id} for ${positionals[0]}; it is shown only this once.`);
       io.out(values.json === true ? JSON.stringify(created) : created.token);
       return EXIT_OK;
@@ -114,7 +131,7 @@ async function runAccountCommand(command: string, rest: readonly string[], io: C
       if (positionals.length !== 1) {
         return usage();
       }
-      const tokens = await withAccounts(values['data-dir'], io, accounts => accounts.listTokens(positionals[0]));
+      const tokens = await withAccounts(values, io, accounts => accounts.listTokens(positionals[0]));
       for (const token of tokens) {
         io.out([token.id, token.createdAt, token.lastUsedAt ?? 'never used', token.note].join('\t'));
       }
@@ -125,7 +142,7 @@ async function runAccountCommand(command: string, rest: readonly string[], io: C
       if (positionals.length !== 2) {
         return usage();
       }
-      await withAccounts(values['data-dir'], io, accounts => accounts.revokeToken(positionals[0], positionals[1]));
+      await withAccounts(values, io, accounts => accounts.revokeToken(positionals[0], positionals[1]));
       io.err(`Revoked token ${positionals[1]}.`);
       return EXIT_OK;
     }

@@ -7,6 +7,8 @@ export interface ServiceConfig {
   dataDir: string;
   host: string;
   port: number;
+  /** A `postgres://` URL; undefined for the embedded SQLite file under dataDir. */
+  databaseUrl: string | undefined;
 }
 
 const DEFAULT_PORT = 8765;
@@ -24,7 +26,8 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
       options: {
         'data-dir': { type: 'string' },
         host: { type: 'string' },
-        port: { type: 'string' }
+        port: { type: 'string' },
+        database: { type: 'string' }
       },
       strict: true,
       allowPositionals: false
@@ -38,5 +41,9 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
     throw new BadRequest(`--port must be a number from 0 to 65535, not "${portText}".`, 'usage');
   }
-  return { dataDir, host, port: Number(portText) };
+  const database = values.database ?? env.HUBSHARE_DATABASE_URL;
+  if (database !== undefined && database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(database)) {
+    throw new BadRequest('--database must be "sqlite" or a postgres:// connection URL.', 'usage');
+  }
+  return { dataDir, host, port: Number(portText), databaseUrl: database === 'sqlite' ? undefined : database };
 }

@@ -1,21 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from './storage/database';
-import { migrate } from './storage/migrations';
-import { SqliteDatabase } from './storage/sqlite-database';
+import { openStore, type Engine, type Store } from './storage/open-store';
+
+/** The service's persistent state: the metadata store and where bare repositories live. */
+export interface ServiceData {
+  db: Store;
+  engine: Engine;
+  repositoriesDir: string;
+  close(): Promise<void>;
+}
 
 /**
- * Opens the embedded default store: a private data directory holding the SQLite file (and, later,
- * the bare repositories), with the schema brought up to date.
+ * Opens the data directory (private, created if missing) and the metadata store: PostgreSQL when
+ * a URL is given, else SQLite inside the data directory. Repositories always live on disk under
+ * the data directory, so several replicas share them through the volume.
  */
-export async function openDataDir(dataDir: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new SqliteDatabase(join(dataDir, 'hubshare.sqlite3'));
-  try {
-    await migrate(db);
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-  return db;
+export async function openServiceData(options: { dataDir: string; databaseUrl?: string }): Promise<ServiceData> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const repositoriesDir = join(options.dataDir, 'repositories');
+  mkdirSync(repositoriesDir, { recursive: true, mode: 0o700 });
+  const { db, engine } = await openStore(options);
+  return { db, engine, repositoriesDir, close: () => db.destroy() };
 }

@@ -70,7 +70,13 @@ afterAll(() => service.close());
 
 checkEveryRoute(
   'service',
-  () => createServiceApp({ db: service.db, identity: { resolve: token => service.accounts.authenticate(token) }, log: () => {} }),
+  () =>
+    createServiceApp({
+      db: service.data.db,
+      engine: service.data.engine,
+      identity: { resolve: token => service.accounts.authenticate(token) },
+      log: () => {}
+    }),
   { Authorization: 'token hs_forged' }
 );
 

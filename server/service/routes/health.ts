@@ -1,11 +1,12 @@
-import type { Database } from '../storage/database';
+import { sql } from 'kysely';
 import { publicAccess, type RouteTable } from '../../shared/route-table';
 import { version } from '../../shared/version';
+import type { Engine, Store } from '../storage/open-store';
 
 /** `GET /health`: the one public route, for load balancers, JupyterHub and the agent. */
-export function healthRoutes(routes: RouteTable, db: Database): void {
+export function healthRoutes(routes: RouteTable, deps: { db: Store; engine: Engine }): void {
   routes.get('/health', publicAccess, async (_req, res) => {
-    await db.first('SELECT 1 AS ok');
-    res.json({ status: 'ok', version, database: db.engine });
+    await sql`SELECT 1`.execute(deps.db);
+    res.json({ status: 'ok', version, database: deps.engine });
   });
 }

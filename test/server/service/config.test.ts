@@ -20,7 +20,14 @@ describe('parseServiceConfig', () => {
     });
   });
 
-  it.each([['--port', 'abc'], ['--port', '70000'], ['--port', '-1'], ['--nope', 'x']])(
+  it('takes a PostgreSQL URL from --database or HUBSHARE_DATABASE_URL, and "sqlite" for the default', () => {
+    const url = 'postgres://hubshare@db.internal:5432/hubshare';
+    expect(parseServiceConfig(['--database', url], {}, '/srv').databaseUrl).toBe(url);
+    expect(parseServiceConfig([], { HUBSHARE_DATABASE_URL: url }, '/srv').databaseUrl).toBe(url);
+    expect(parseServiceConfig(['--database', 'sqlite'], { HUBSHARE_DATABASE_URL: url }, '/srv').databaseUrl).toBeUndefined();
+  });
+
+  it.each([['--database', 'mysql://x'], ['--port', 'abc'], ['--port', '70000'], ['--port', '-1'], ['--nope', 'x']])(
     'refuses %s %s with a usage error',
     (flag, value) => {
       expect(() => parseServiceConfig([flag, value], {}, '/srv')).toThrow(expect.objectContaining({ code: 'usage' }));

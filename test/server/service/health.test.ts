@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from './service-harness';
+import { testEngines } from './test-databases';
 
-describe('GET /health', () => {
+describe.each(testEngines())('GET /health on %s', engine => {
   let service: TestService;
   beforeEach(async () => {
-    service = await startTestService();
+    service = await startTestService(engine);
   });
   afterEach(async () => {
     await service.close();
@@ -13,7 +14,7 @@ describe('GET /health', () => {
   it('answers without authentication, with the version and the database engine', async () => {
     const response = await fetch(`${service.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', version: '0.1.0', database: 'sqlite' });
+    expect(await response.json()).toEqual({ status: 'ok', version: '0.1.0', database: engine });
   });
 
   it('answers unknown routes with the JSON error shape, not an HTML page', async () => {

@@ -1,29 +1,38 @@
 import { createServiceApp } from '../../../server/service/app';
-import { openDataDir } from '../../../server/service/data-dir';
+import { openServiceData, type ServiceData } from '../../../server/service/data-dir';
 import { Accounts } from '../../../server/service/domain/accounts';
 import { AccountsStore } from '../../../server/service/storage/accounts-store';
-import type { Database } from '../../../server/service/storage/database';
+import type { Engine } from '../../../server/service/storage/open-store';
 import { listen, temporaryDirectory } from '../http-harness';
+import { freshPostgresDatabase } from './test-databases';
 
-/** A real service (SQLite in a temp data dir) on a random port, with its accounts at hand. */
+/** A real service (SQLite or PostgreSQL, repositories in a temp dir) on a random loopback port. */
 export interface TestService {
   url: string;
-  db: Database;
+  engine: Engine;
+  data: ServiceData;
   accounts: Accounts;
   /** Adds a user and returns a fresh token for them. */
   userWithToken(name: string, options?: { admin?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestService(): Promise<TestService> {
+export async function startTestService(engine: Engine = 'sqlite'): Promise<TestService> {
   const dataDir = temporaryDirectory('hubshare-service-');
-  const db = await openDataDir(dataDir.path);
-  const accounts = new Accounts(new AccountsStore(db));
-  const { app } = createServiceApp({ db, identity: { resolve: token => accounts.authenticate(token) }, log: () => {} });
+  const postgres = engine === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const data = await openServiceData({ dataDir: dataDir.path, databaseUrl: postgres?.url });
+  const accounts = new Accounts(new AccountsStore(data.db));
+  const { app } = createServiceApp({
+    db: data.db,
+    engine: data.engine,
+    identity: { resolve: token => accounts.authenticate(token) },
+    log: () => {}
+  });
   const server = await listen(app);
   return {
     url: server.url,
-    db,
+    engine,
+    data,
     accounts,
     async userWithToken(name, options = {}) {
       await accounts.addUser(name, { admin: options.admin, existOk: true });
@@ -31,7 +40,8 @@ export async function startTestService(): Promise<TestService> {
     },
     async close() {
       await server.close();
-      await db.close();
+      await data.close();
+      await postgres?.drop();
       dataDir.remove();
     }
   };

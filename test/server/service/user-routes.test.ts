@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorCodeOf } from '../http-harness';
 import { startTestService, type TestService } from './service-harness';
+import { testEngines } from './test-databases';
 
-describe('GET /api/v1/user and the ways to present a token', () => {
+describe.each(testEngines())('GET /api/v1/user and the ways to present a token, on %s', engine => {
   let service: TestService;
   let token: string;
   beforeEach(async () => {
-    service = await startTestService();
+    service = await startTestService(engine);
     token = await service.userWithToken('alice');
   });
   afterEach(async () => {
@@ -55,7 +56,7 @@ describe('GET /api/v1/user and the ways to present a token', () => {
   });
 
   it('stores only a hash of the token, never its value', async () => {
-    const rows = await service.db.all<Record<string, unknown>>('SELECT * FROM api_tokens');
+    const rows = await service.data.db.selectFrom('api_tokens').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(token);
   });
