@@ -45,6 +45,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } }
   },
   {
+    // The one module on each side that may start git.
+    files: ['server/service/git/git-runner.ts', 'server/agent/git/git-runner.ts'],
+    rules: { 'no-restricted-imports': 'off' }
+  },
+  {
     // Tests start real processes (the agent, the service CLI) to exercise them as users do.
     files: ['test/**/*.ts', 'ui-tests/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' }

@@ -2,25 +2,57 @@ import type { Express } from 'express';
 import { createJsonApp } from '../shared/json-app';
 import type { RouteTable } from '../shared/route-table';
 import { signedIn, type IdentityProvider } from './authentication';
+import type { ServiceData } from './data-dir';
+import { type Clock, systemClock } from './domain/accounts';
+import { Projects } from './domain/projects';
+import { Teams } from './domain/teams';
+import type { GitRunner } from './git/git-runner';
+import { DEFAULT_REPOSITORY_POLICY, Repositories } from './git/repositories';
+import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
+import { projectAccessRules } from './routes/project-access';
+import { projectRoutes } from './routes/project-routes';
+import { teamRoutes } from './routes/team-routes';
 import { userRoutes } from './routes/user-routes';
-import type { Engine, Store } from './storage/open-store';
+import { AccountsStore } from './storage/accounts-store';
+import { ProjectsStore } from './storage/projects-store';
+import { TeamsStore } from './storage/teams-store';
 
 export interface ServiceDependencies {
-  db: Store;
-  engine: Engine;
+  data: ServiceData;
   identity: IdentityProvider;
+  git: GitRunner;
+  limits?: Partial<GitLimits>;
+  clock?: Clock;
   log?: (message: string) => void;
 }
 
+export const DEFAULT_GIT_LIMITS: GitLimits = {
+  maxPushBytes: DEFAULT_REPOSITORY_POLICY.maxPushBytes,
+  maxFetchRequestBytes: 100 * 1024 * 1024
+};
+
 /** Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens. */
 export function createServiceApp(deps: ServiceDependencies): { app: Express; routes: RouteTable } {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const limits = { ...DEFAULT_GIT_LIMITS, ...deps.limits };
+  const accountsStore = new AccountsStore(deps.data.db);
+  const teamsStore = new TeamsStore(deps.data.db);
+  const repositories = new Repositories(deps.data.repositoriesDir, deps.git, { maxPushBytes: limits.maxPushBytes });
+  const projects = new Projects(new ProjectsStore(deps.data.db), accountsStore, teamsStore, repositories, clock);
+  const teams = new Teams(teamsStore, accountsStore, clock);
   const caller = signedIn(deps.identity);
+  const rules = projectAccessRules(deps.identity, projects);
+
   return createJsonApp(
     routes => {
-      healthRoutes(routes, deps);
-      userRoutes(routes, caller);
+      healthRoutes(routes, deps.data);
+      userRoutes(routes, caller, teams);
+      projectRoutes(routes, projects, { signedIn: caller, need: rules.need });
+      teamRoutes(routes, teams, caller);
+      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, log }, rules);
     },
-    { log: deps.log, configure: app => app.set('trust proxy', 'loopback') }
+    { log, configure: app => app.set('trust proxy', 'loopback') }
   );
 }

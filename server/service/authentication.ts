@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { Unauthorized } from '../shared/errors';
 import type { Access } from '../shared/route-table';
 import type { Caller } from './domain/accounts';
@@ -47,22 +47,32 @@ export function credentialsOf(req: Request): { token: string; basicUser?: string
   }
 }
 
+/**
+ * Resolves the request's credentials to a caller.
+ * @throws Unauthorized (with a Basic challenge, so git asks for credentials) when there are none
+ *   or they identify no one.
+ */
+export async function authenticate(req: Request, res: Response, identity: IdentityProvider): Promise<Caller> {
+  const credentials = credentialsOf(req);
+  if (!credentials) {
+    res.set('WWW-Authenticate', 'Basic realm="HubShare", charset="UTF-8"');
+    throw new Unauthorized();
+  }
+  const caller = await identity.resolve(credentials.token);
+  if (!caller || (credentials.basicUser !== undefined && credentials.basicUser !== caller.name)) {
+    res.set('WWW-Authenticate', 'Basic realm="HubShare", charset="UTF-8"');
+    throw new Unauthorized('This token is not valid (expired, revoked, or for another user).', 'invalid_token');
+  }
+  res.locals.caller = caller;
+  return caller;
+}
+
 /** Access rule: the caller presents a token that identifies someone. */
 export function signedIn(identity: IdentityProvider): Access {
   return {
     name: 'signed-in',
     enforce: async (req, res, next) => {
-      const credentials = credentialsOf(req);
-      if (!credentials) {
-        res.set('WWW-Authenticate', 'Basic realm="HubShare", charset="UTF-8"');
-        throw new Unauthorized();
-      }
-      const caller = await identity.resolve(credentials.token);
-      if (!caller || (credentials.basicUser !== undefined && credentials.basicUser !== caller.name)) {
-        res.set('WWW-Authenticate', 'Basic realm="HubShare", charset="UTF-8"');
-        throw new Unauthorized('This token is not valid (expired, revoked, or for another user).', 'invalid_token');
-      }
-      res.locals.caller = caller;
+      await authenticate(req, res, identity);
       next();
     }
   };

@@ -6,6 +6,7 @@ import { createServiceApp } from './app';
 import { parseServiceConfig } from './config';
 import { openServiceData } from './data-dir';
 import { Accounts } from './domain/accounts';
+import { GitRunner } from './git/git-runner';
 import { AccountsStore } from './storage/accounts-store';
 
 /** Where the CLI writes: injected so tests can read what it printed. */
@@ -47,9 +48,9 @@ export async function startService(args: readonly string[], io: Pick<CliIO, 'env
   const data = await openServiceData(config);
   const accounts = new Accounts(new AccountsStore(data.db));
   const { app } = createServiceApp({
-    db: data.db,
-    engine: data.engine,
+    data,
     identity: { resolve: token => accounts.authenticate(token) },
+    git: new GitRunner(config.dataDir),
     log: io.log
   });
   const server = await new Promise<Server>((resolveServer, reject) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentApp } from '../../server/agent/app';
 import { ServiceClient } from '../../server/agent/service-client';
 import { createServiceApp } from '../../server/service/app';
+import { GitRunner } from '../../server/service/git/git-runner';
 import type { DeclaredRoute, RouteTable } from '../../server/shared/route-table';
 import { listen, type Listening } from './http-harness';
 import { startTestService, type TestService } from './service/service-harness';
@@ -72,8 +73,8 @@ checkEveryRoute(
   'service',
   () =>
     createServiceApp({
-      db: service.data.db,
-      engine: service.data.engine,
+      data: service.data,
+      git: new GitRunner(service.dataDir),
       identity: { resolve: token => service.accounts.authenticate(token) },
       log: () => {}
     }),

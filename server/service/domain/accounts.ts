@@ -5,8 +5,13 @@ import type { AccountsStore } from '../storage/accounts-store';
 
 /** Someone whose token the service accepted. */
 export interface Caller {
+  /** The user's internal id (users.id). */
+  readonly id: string;
   readonly name: UserName;
+  /** Hub admins have admin on every project and team. */
   readonly admin: boolean;
+  /** The JupyterHub groups the hub says the user is in (empty standalone). */
+  readonly hubGroups: readonly string[];
 }
 
 /** The service's notion of time, injected so tests can fix it. */
@@ -116,7 +121,7 @@ export class Accounts {
       return undefined;
     }
     await this.store.touchToken(row.token_id, this.clock.now().toISOString());
-    return { name: parseUserName(row.name), admin: row.is_admin === 1 };
+    return { id: row.id, name: parseUserName(row.name), admin: row.is_admin === 1, hubGroups: [] };
   }
 
   private async requireUser(rawName: string) {

@@ -31,10 +31,44 @@ export async function openStore(options: { dataDir: string; databaseUrl?: string
     db = new Kysely<HubShareSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   try {
-    await migrate(db as Kysely<unknown>);
+    if (engine === 'sqlite') {
+      await withMigrationLock(join(options.dataDir, 'hubshare.migration-lock.sqlite3'), () => migrate(db as Kysely<unknown>));
+    } else {
+      await migrate(db as Kysely<unknown>);
+    }
   } catch (error) {
     await db.destroy();
     throw error;
   }
   return { db, engine };
+}
+
+/**
+ * Runs `work` while holding a write lock on a small SQLite file beside the database. Kysely's
+ * migrator takes no lock on SQLite, so without this two processes opening a new data dir at once
+ * (the service and a CLI command) would both create the tables. SQLite's own file locking does the
+ * waiting, and the operating system releases the lock if a process dies holding it.
+ */
+async function withMigrationLock(lockFile: string, work: () => Promise<void>): Promise<void> {
+  const lock = new BetterSqlite3(lockFile);
+  try {
+    lock.pragma('busy_timeout = 30000');
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      await work();
+    } finally {
+      lock.exec('ROLLBACK');
+    }
+  } finally {
+    lock.close();
+  }
+}
+
+/** Whether a database error is a UNIQUE / PRIMARY KEY violation, on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) {
+    return false;
+  }
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,6 +1,7 @@
 import { createServiceApp } from '../../../server/service/app';
 import { openServiceData, type ServiceData } from '../../../server/service/data-dir';
 import { Accounts } from '../../../server/service/domain/accounts';
+import { GitRunner } from '../../../server/service/git/git-runner';
 import { AccountsStore } from '../../../server/service/storage/accounts-store';
 import type { Engine } from '../../../server/service/storage/open-store';
 import { listen, temporaryDirectory } from '../http-harness';
@@ -10,6 +11,10 @@ import { freshPostgresDatabase } from './test-databases';
 export interface TestService {
   url: string;
   engine: Engine;
+  /** The service's data directory (SQLite file, repositories). */
+  dataDir: string;
+  /** What the service logged. */
+  logs: string[];
   data: ServiceData;
   accounts: Accounts;
   /** Adds a user and returns a fresh token for them. */
@@ -20,18 +25,21 @@ export interface TestService {
 export async function startTestService(engine: Engine = 'sqlite'): Promise<TestService> {
   const dataDir = temporaryDirectory('hubshare-service-');
   const postgres = engine === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const logs: string[] = [];
   const data = await openServiceData({ dataDir: dataDir.path, databaseUrl: postgres?.url });
   const accounts = new Accounts(new AccountsStore(data.db));
   const { app } = createServiceApp({
-    db: data.db,
-    engine: data.engine,
+    data,
     identity: { resolve: token => accounts.authenticate(token) },
-    log: () => {}
+    git: new GitRunner(dataDir.path),
+    log: message => logs.push(message)
   });
   const server = await listen(app);
   return {
     url: server.url,
     engine,
+    dataDir: dataDir.path,
+    logs,
     data,
     accounts,
     async userWithToken(name, options = {}) {

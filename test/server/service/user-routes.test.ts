@@ -23,7 +23,7 @@ describe.each(testEngines())('GET /api/v1/user and the ways to present a token, 
   ])('accepts the %s', async (_name, headers) => {
     const response = await me(headers());
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ name: 'alice', admin: false });
+    expect(await response.json()).toEqual({ name: 'alice', admin: false, teams: [] });
   });
 
   it('refuses a request without a token with 401 and a Basic challenge (so git asks for credentials)', async () => {

@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../shared/errors';
+import { parseProjectName, parseTeamName, parseUserName } from '../../shared/names';
+import type { Repositories } from '../git/repositories';
+import type { AccountsStore } from '../storage/accounts-store';
+import { isUniqueViolation } from '../storage/open-store';
+import type { ProjectsStore, ProjectWithOwner } from '../storage/projects-store';
+import type { TeamsStore } from '../storage/teams-store';
+import { type Caller, type Clock, systemClock } from './accounts';
+import { allows, higher, type Level } from './levels';
+
+export type Visibility = 'private' | 'hub';
+
+/** A project as the API shows it, with the caller's own level on it. */
+export interface ProjectView {
+  owner: string;
+  name: string;
+  description: string;
+  visibility: Visibility;
+  createdAt: string;
+  updatedAt: string;
+  myLevel: Level;
+}
+
+/** A project the caller may at least read, with the level they hold. */
+export interface ReadableProject {
+  project: ProjectWithOwner;
+  level: Level;
+}
+
+export type ProjectScope = 'mine' | 'shared' | 'all';
+
+function parseVisibility(raw: unknown): Visibility {
+  if (raw === 'private' || raw === 'hub') {
+    return raw;
+  }
+  throw new BadRequest('"visibility" must be "private" or "hub".', 'invalid_visibility');
+}
+
+/** Control characters other than newline and tab: never wanted in names or descriptions. */
+function hasControlCharacters(text: string): boolean {
+  return [...text].some(char => {
+    const code = char.codePointAt(0) ?? 0;
+    return (code < 0x20 && char !== '\n' && char !== '\t') || code === 0x7f;
+  });
+}
+
+/** Validates a free-text description. @throws BadRequest when too long or not plain text. */
+export function parseDescription(raw: unknown): string {
+  if (raw === undefined) {
+    return '';
+  }
+  if (typeof raw !== 'string' || raw.length > 1000 || hasControlCharacters(raw)) {
+    throw new BadRequest('"description" must be text of at most 1000 characters, without control characters.');
+  }
+  return raw;
+}
+
+/** Refuses a JSON body that is not an object, or that has keys this operation does not know. */
+export function bodyObject(raw: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new BadRequest('The request body must be a JSON object.');
+  }
+  const unknown = Object.keys(raw).filter(key => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new BadRequest(`Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.map(key => JSON.stringify(key.slice(0, 40))).join(', ')}.`);
+  }
+  return raw as Record<string, unknown>;
+}
+
+/**
+ * Projects, their grants, and the one place a user's level on a project is computed. Nothing
+ * caches a level: every call reads the current grants and memberships.
+ */
+export class Projects {
+  constructor(
+    private readonly projects: ProjectsStore,
+    private readonly accounts: AccountsStore,
+    private readonly teams: TeamsStore,
+    private readonly repositories: Repositories,
+    private readonly clock: Clock = systemClock
+  ) {}
+
+  /**
+   * The caller's effective level: the highest of hub admin, ownership, direct grants, grants to
+   * every team they belong to, and the project's visibility. Null when they may not even read it.
+   */
+  async levelOf(caller: Caller, project: ProjectWithOwner): Promise<Level | null> {
+    if (caller.admin || project.owner_id === caller.id) {
+      return 'admin';
+    }
+    let level: Level | null = project.visibility === 'hub' ? 'read' : null;
+    for (const granted of await this.projects.grantedLevels(project.id, caller.id, caller.hubGroups)) {
+      level = higher(level, granted);
+    }
+    return level;
+  }
+
+  /**
+   * Finds a project the caller holds at least `needed` on.
+   * @throws NotFound when it does not exist or the caller cannot read it (no existence leak);
+   *   Forbidden when they can read it but need more.
+   */
+  async require(caller: Caller, rawOwner: unknown, rawName: unknown, needed: Level): Promise<ReadableProject> {
+    const owner = parseUserName(rawOwner);
+    const name = parseProjectName(rawName);
+    const project = await this.projects.byOwnerAndName(owner, name);
+    const level = project ? await this.levelOf(caller, project) : null;
+    if (!project || level === null) {
+      throw new NotFound(`There is no project ${owner}/${name}, or you have no access to it.`, 'no_such_project');
+    }
+    if (!allows(level, needed)) {
+      throw new Forbidden(
+        needed === 'write'
+          ? `You can read ${owner}/${name} but not push to it; ask its owner for write access.`
+          : `Only admins of ${owner}/${name} can do this; ask its owner.`,
+        'insufficient_level'
+      );
+    }
+    return { project, level };
+  }
+
+  /** Lists the projects the caller can read: their own, those shared with them, or all. */
+  async list(caller: Caller, scope: ProjectScope): Promise<ProjectView[]> {
+    const views: ProjectView[] = [];
+    for (const project of await this.projects.all()) {
+      const level = await this.levelOf(caller, project);
+      if (level === null) {
+        continue;
+      }
+      const mine = project.owner_id === caller.id;
+      if ((scope === 'mine' && !mine) || (scope === 'shared' && mine)) {
+        continue;
+      }
+      views.push(this.view(project, level));
+    }
+    return views;
+  }
+
+  /**
+   * Creates a project owned by the caller, with its bare repository.
+   * @throws BadRequest for invalid fields; Conflict when the caller has a project of that name.
+   */
+  async create(caller: Caller, body: unknown): Promise<ProjectView> {
+    const fields = bodyObject(body, ['name', 'description', 'visibility']);
+    const name = parseProjectName(fields.name);
+    const description = parseDescription(fields.description);
+    const visibility = parseVisibility(fields.visibility ?? 'private');
+    const now = this.clock.now().toISOString();
+    const id = randomBytes(12).toString('hex');
+    await this.repositories.create(id);
+    try {
+      await this.projects.insert({ id, owner_id: caller.id, name, description, visibility, created_at: now, updated_at: now });
+    } catch (error) {
+      await this.repositories.remove(id);
+      if (isUniqueViolation(error)) {
+        throw new Conflict(`You already have a project named "${name}".`, 'name_taken');
+      }
+      throw error;
+    }
+    const created = await this.projects.byId(id);
+    if (!created) {
+      throw new Error('a project vanished right after it was created');
+    }
+    return this.view(created, 'admin');
+  }
+
+  /** Renames a project or changes its description or visibility (metadata only). */
+  async update(target: ReadableProject, body: unknown): Promise<ProjectView> {
+    const fields = bodyObject(body, ['name', 'description', 'visibility']);
+    const changes: { name?: string; description?: string; visibility?: Visibility; updated_at: string } = {
+      updated_at: this.clock.now().toISOString()
+    };
+    if (fields.name !== undefined) {
+      changes.name = parseProjectName(fields.name);
+    }
+    if (fields.description !== undefined) {
+      changes.description = parseDescription(fields.description);
+    }
+    if (fields.visibility !== undefined) {
+      changes.visibility = parseVisibility(fields.visibility);
+    }
+    try {
+      await this.projects.update(target.project.id, changes);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new Conflict(`${target.project.owner_name} already has a project named "${changes.name}".`, 'name_taken');
+      }
+      throw error;
+    }
+    const updated = await this.projects.byId(target.project.id);
+    if (!updated) {
+      throw new NotFound('The project was deleted meanwhile.', 'no_such_project');
+    }
+    return this.view(updated, target.level);
+  }
+
+  /** Deletes a project and its repository. */
+  async delete(target: ReadableProject): Promise<void> {
+    await this.projects.delete(target.project.id);
+    await this.repositories.remove(target.project.id);
+  }
+
+  /** Who has been granted what on a project. */
+  async grants(target: ReadableProject) {
+    const [users, teams] = await Promise.all([
+      this.projects.userGrants(target.project.id),
+      this.projects.teamGrants(target.project.id)
+    ]);
+    return {
+      owner: target.project.owner_name,
+      visibility: target.project.visibility,
+      users: users.map(grant => ({ name: grant.name, level: grant.level })),
+      teams: teams.map(grant => ({ name: grant.name, level: grant.level }))
+    };
+  }
+
+  /** Grants (or changes) a user's level. @throws NotFound for an unknown user; BadRequest for the owner. */
+  async grantUser(target: ReadableProject, rawUser: unknown, level: Level): Promise<void> {
+    const user = await this.accounts.userByName(parseUserName(rawUser));
+    if (!user) {
+      throw new NotFound(`There is no user named "${String(rawUser)}".`, 'no_such_user');
+    }
+    if (user.id === target.project.owner_id) {
+      throw new BadRequest(`${user.name} owns this project and always has admin on it.`, 'owner_grant');
+    }
+    await this.projects.putUserGrant(target.project.id, user.id, level, this.clock.now().toISOString());
+  }
+
+  /** Grants (or changes) a team's level. @throws NotFound for an unknown team. */
+  async grantTeam(target: ReadableProject, rawTeam: unknown, level: Level): Promise<void> {
+    const team = await this.teams.byName(parseTeamName(rawTeam));
+    if (!team) {
+      throw new NotFound(`There is no team named "${String(rawTeam)}".`, 'no_such_team');
+    }
+    await this.projects.putTeamGrant(target.project.id, team.id, level, this.clock.now().toISOString());
+  }
+
+  /** Removes a user's grant. @throws NotFound when there was none. */
+  async revokeUser(target: ReadableProject, rawUser: unknown): Promise<void> {
+    const user = await this.accounts.userByName(parseUserName(rawUser));
+    if (!user || !(await this.projects.deleteUserGrant(target.project.id, user.id))) {
+      throw new NotFound(`${String(rawUser)} has no grant on this project.`, 'no_such_grant');
+    }
+  }
+
+  /** Removes a team's grant. @throws NotFound when there was none. */
+  async revokeTeam(target: ReadableProject, rawTeam: unknown): Promise<void> {
+    const team = await this.teams.byName(parseTeamName(rawTeam));
+    if (!team || !(await this.projects.deleteTeamGrant(target.project.id, team.id))) {
+      throw new NotFound(`Team ${String(rawTeam)} has no grant on this project.`, 'no_such_grant');
+    }
+  }
+
+  view(project: ProjectWithOwner, level: Level): ProjectView {
+    return {
+      owner: project.owner_name,
+      name: project.name,
+      description: project.description,
+      visibility: project.visibility,
+      createdAt: project.created_at,
+      updatedAt: project.updated_at,
+      myLevel: level
+    };
+  }
+}

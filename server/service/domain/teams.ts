@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { BadRequest, Conflict, Forbidden, NotFound } from '../../shared/errors';
+import { parseTeamName, parseUserName } from '../../shared/names';
+import type { AccountsStore } from '../storage/accounts-store';
+import { isUniqueViolation } from '../storage/open-store';
+import type { TeamRow, TeamsStore } from '../storage/teams-store';
+import { type Caller, type Clock, systemClock } from './accounts';
+import { bodyObject, parseDescription } from './projects';
+
+export type TeamRole = 'member' | 'maintainer';
+
+function parseRole(raw: unknown): TeamRole {
+  if (raw === undefined || raw === 'member' || raw === 'maintainer') {
+    return raw ?? 'member';
+  }
+  throw new BadRequest('"role" must be "member" or "maintainer".', 'invalid_role');
+}
+
+/**
+ * Teams: any signed-in user may create one and becomes its maintainer; maintainers and hub admins
+ * manage it. Teams mirrored from JupyterHub groups are read-only here.
+ */
+export class Teams {
+  constructor(
+    private readonly teams: TeamsStore,
+    private readonly accounts: AccountsStore,
+    private readonly clock: Clock = systemClock
+  ) {}
+
+  async list() {
+    return (await this.teams.all()).map(team => ({
+      name: team.name,
+      description: team.description,
+      source: team.source,
+      memberCount: Number(team.member_count)
+    }));
+  }
+
+  /** The names of the teams a user belongs to. */
+  async namesOf(caller: Caller): Promise<string[]> {
+    const own = (await this.teams.namesOf(caller.id)).map(team => team.name);
+    return [...new Set([...own, ...caller.hubGroups])].sort();
+  }
+
+  /** @throws NotFound when there is no such team. */
+  async get(rawName: unknown) {
+    const team = await this.require(rawName);
+    return {
+      name: team.name,
+      description: team.description,
+      source: team.source,
+      members: await this.teams.members(team.id)
+    };
+  }
+
+  /** @throws Conflict when the name is taken. */
+  async create(caller: Caller, body: unknown) {
+    const fields = bodyObject(body, ['name', 'description']);
+    const name = parseTeamName(fields.name);
+    const description = parseDescription(fields.description);
+    const team: TeamRow = {
+      id: randomBytes(12).toString('hex'),
+      name,
+      description,
+      source: 'hubshare',
+      created_at: this.clock.now().toISOString()
+    };
+    try {
+      await this.teams.insertWithMaintainer(team, caller.id);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new Conflict(`There is already a team named "${name}".`, 'name_taken');
+      }
+      throw error;
+    }
+    return this.get(name);
+  }
+
+  /** Renames a team or changes its description. */
+  async update(caller: Caller, rawName: unknown, body: unknown) {
+    const team = await this.requireManageable(caller, rawName);
+    const fields = bodyObject(body, ['name', 'description']);
+    const changes: { name?: string; description?: string } = {};
+    if (fields.name !== undefined) {
+      changes.name = parseTeamName(fields.name);
+    }
+    if (fields.description !== undefined) {
+      changes.description = parseDescription(fields.description);
+    }
+    try {
+      await this.teams.update(team.id, changes);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new Conflict(`There is already a team named "${changes.name}".`, 'name_taken');
+      }
+      throw error;
+    }
+    return this.get(changes.name ?? team.name);
+  }
+
+  async delete(caller: Caller, rawName: unknown): Promise<void> {
+    const team = await this.requireManageable(caller, rawName);
+    await this.teams.delete(team.id);
+  }
+
+  /** Adds a member or changes their role. @throws NotFound for an unknown user. */
+  async putMember(caller: Caller, rawTeam: unknown, rawUser: unknown, body: unknown) {
+    const team = await this.requireManageable(caller, rawTeam);
+    const role = parseRole(bodyObject(body ?? {}, ['role']).role);
+    const user = await this.accounts.userByName(parseUserName(rawUser));
+    if (!user) {
+      throw new NotFound(`There is no user named "${String(rawUser)}".`, 'no_such_user');
+    }
+    await this.teams.putMember(team.id, user.id, role, this.clock.now().toISOString());
+    return this.get(team.name);
+  }
+
+  /** Removes a member; members may also leave on their own. */
+  async deleteMember(caller: Caller, rawTeam: unknown, rawUser: unknown): Promise<void> {
+    const userName = parseUserName(rawUser);
+    const team = userName === caller.name ? await this.requireLocal(rawTeam) : await this.requireManageable(caller, rawTeam);
+    const user = await this.accounts.userByName(userName);
+    if (!user || !(await this.teams.deleteMember(team.id, user.id))) {
+      throw new NotFound(`${userName} is not a member of ${team.name}.`, 'no_such_member');
+    }
+  }
+
+  private async require(rawName: unknown): Promise<TeamRow> {
+    const name = parseTeamName(rawName);
+    const team = await this.teams.byName(name);
+    if (!team) {
+      throw new NotFound(`There is no team named "${name}".`, 'no_such_team');
+    }
+    return team;
+  }
+
+  private async requireLocal(rawName: unknown): Promise<TeamRow> {
+    const team = await this.require(rawName);
+    if (team.source === 'hub') {
+      throw new Forbidden(`${team.name} mirrors a JupyterHub group; change it in JupyterHub.`, 'hub_team');
+    }
+    return team;
+  }
+
+  private async requireManageable(caller: Caller, rawName: unknown): Promise<TeamRow> {
+    const team = await this.requireLocal(rawName);
+    if (!caller.admin && (await this.teams.roleOf(team.id, caller.id))?.role !== 'maintainer') {
+      throw new Forbidden(`Only maintainers of ${team.name} can change it.`, 'not_maintainer');
+    }
+    return team;
+  }
+}

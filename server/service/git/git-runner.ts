@@ -1,0 +1,73 @@
+// The one module of the service that starts git. Everything else asks it.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Thrown when a git command fails; carries git's own words for the log, not for users. */
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string
+  ) {
+    super(`git ${args[0] ?? ''} failed (exit ${exitCode}): ${stderr.trim().slice(0, 500)}`);
+  }
+}
+
+/**
+ * Runs git with a scrubbed environment: no system or global config, an empty HOME, no prompts,
+ * and hooks only from the service's own (empty) hooks directory — so nothing a user pushed, and
+ * nothing in the service account's home, can change what git does.
+ */
+export class GitRunner {
+  readonly hooksDir: string;
+  private readonly homeDir: string;
+
+  constructor(stateDir: string) {
+    this.homeDir = join(stateDir, 'git-home');
+    this.hooksDir = join(stateDir, 'git-hooks');
+    mkdirSync(this.homeDir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.hooksDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** The environment every git process gets, plus `extra`. */
+  environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+      HOME: this.homeDir,
+      LANG: 'C',
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_TERMINAL_PROMPT: '0',
+      GIT_ATTR_NOSYSTEM: '1',
+      ...extra
+    };
+  }
+
+  /**
+   * Runs `git <args>` to completion and returns its stdout.
+   * @throws GitCommandError when git exits with a non-zero status.
+   */
+  run(args: readonly string[], options: { cwd?: string } = {}): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', args, { cwd: options.cwd, env: this.environment(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      child.on('error', reject);
+      child.on('close', code => {
+        if (code === 0) {
+          resolve(Buffer.concat(out).toString('utf8'));
+        } else {
+          reject(new GitCommandError(args, code, Buffer.concat(err).toString('utf8')));
+        }
+      });
+    });
+  }
+
+  /** Starts `git http-backend` (a CGI program) with the given CGI variables. */
+  httpBackend(cgi: Record<string, string>): ChildProcessWithoutNullStreams {
+    return spawn('git', ['http-backend'], { env: this.environment(cgi), stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GitRunner } from './git-runner';
+
+/** Settings every bare repository gets; the service, not a pusher, decides them. */
+export interface RepositoryPolicy {
+  /** Largest pack a single push may send, in bytes (git's receive.maxInputSize). */
+  maxPushBytes: number;
+}
+
+export const DEFAULT_REPOSITORY_POLICY: RepositoryPolicy = { maxPushBytes: 2 * 1024 * 1024 * 1024 };
+
+/**
+ * The bare repositories on disk. They live under the repositories directory by the project's
+ * internal id, never by a user-supplied name, so renaming a project touches no file.
+ */
+export class Repositories {
+  constructor(
+    readonly root: string,
+    private readonly git: GitRunner,
+    private readonly policy: RepositoryPolicy = DEFAULT_REPOSITORY_POLICY
+  ) {}
+
+  /** The repository directory of a project id (ids are generated hex, never user input). */
+  pathOf(projectId: string): string {
+    if (!/^[0-9a-f]{24}$/.test(projectId)) {
+      throw new Error(`not a project id: ${projectId}`);
+    }
+    return join(this.root, `${projectId}.git`);
+  }
+
+  /** Creates the bare repository of a new project, with the service's receive policy. */
+  async create(projectId: string): Promise<void> {
+    const path = this.pathOf(projectId);
+    await this.git.run(['init', '--bare', '--quiet', '--initial-branch=main', '--', path]);
+    const settings: [string, string][] = [
+      ['receive.fsckObjects', 'true'],
+      ['receive.denyNonFastForwards', 'true'],
+      ['receive.denyDeletes', 'true'],
+      ['receive.denyCurrentBranch', 'refuse'],
+      ['receive.maxInputSize', String(this.policy.maxPushBytes)],
+      ['core.hooksPath', this.git.hooksDir],
+      ['core.fsync', 'committed'],
+      ['core.fsyncMethod', 'fsync'],
+      ['http.receivepack', 'true'],
+      ['http.uploadpack', 'true'],
+      ['uploadpack.allowFilter', 'true'],
+      ['gc.auto', '0']
+    ];
+    try {
+      for (const [key, value] of settings) {
+        await this.git.run(['--git-dir', path, 'config', key, value]);
+      }
+    } catch (error) {
+      await rm(path, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Removes a project's repository: first out of the way (atomic rename), then from disk. */
+  async remove(projectId: string): Promise<void> {
+    const path = this.pathOf(projectId);
+    const doomed = join(this.root, `.deleted-${projectId}-${randomBytes(4).toString('hex')}`);
+    try {
+      await rename(path, doomed);
+    } catch {
+      return;
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+}

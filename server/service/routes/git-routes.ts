@@ -1,0 +1,41 @@
+import type { Request, Response } from 'express';
+import type { Access, RouteTable } from '../../shared/route-table';
+import { callerOf } from '../authentication';
+import type { Level } from '../domain/levels';
+import type { GitRunner } from '../git/git-runner';
+import { serveGitHttp, type GitService } from '../git/http-backend';
+import { projectOf } from './project-access';
+
+/** How much a git request body may carry. */
+export interface GitLimits {
+  /** Largest push (receive-pack body), in bytes. */
+  maxPushBytes: number;
+  /** Largest fetch negotiation (upload-pack body), in bytes. */
+  maxFetchRequestBytes: number;
+}
+
+/**
+ * git's smart HTTP at `/git/{owner}/{name}.git`: authorization is checked on the ref
+ * advertisement AND on each upload-pack / receive-pack POST, so a push is re-checked at the
+ * moment it is sent.
+ */
+export function gitRoutes(
+  routes: RouteTable,
+  deps: { git: GitRunner; repositoriesDir: string; limits: GitLimits; log: (m: string) => void },
+  access: { need: (level: Level) => Access; gitAdvertisement: Access }
+): void {
+  const base = '/git/:owner/:repo';
+  const serve = (endpoint: 'info/refs' | GitService) => async (req: Request, res: Response) => {
+    await serveGitHttp(deps.git, req, res, {
+      repositoriesDir: deps.repositoriesDir,
+      projectId: projectOf(res.locals).project.id,
+      endpoint,
+      userName: callerOf(res.locals).name,
+      maxBodyBytes: endpoint === 'git-receive-pack' ? deps.limits.maxPushBytes : deps.limits.maxFetchRequestBytes,
+      log: deps.log
+    });
+  };
+  routes.get(`${base}/info/refs`, access.gitAdvertisement, serve('info/refs'));
+  routes.post(`${base}/git-upload-pack`, access.need('read'), serve('git-upload-pack'));
+  routes.post(`${base}/git-receive-pack`, access.need('write'), serve('git-receive-pack'));
+}

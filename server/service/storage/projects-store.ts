@@ -1,0 +1,135 @@
+import type { Selectable } from 'kysely';
+import type { Level } from '../domain/levels';
+import type { Store } from './open-store';
+import type { ProjectsTable } from './schema';
+
+export type ProjectRow = Selectable<ProjectsTable>;
+export type ProjectWithOwner = ProjectRow & { owner_name: string };
+
+/** Queries on projects and their grants. */
+export class ProjectsStore {
+  constructor(private readonly db: Store) {}
+
+  private withOwner() {
+    return this.db
+      .selectFrom('projects as p')
+      .innerJoin('users as o', 'o.id', 'p.owner_id')
+      .select([
+        'p.id',
+        'p.owner_id',
+        'p.name',
+        'p.description',
+        'p.visibility',
+        'p.created_at',
+        'p.updated_at',
+        'o.name as owner_name'
+      ]);
+  }
+
+  byOwnerAndName(ownerName: string, name: string): Promise<ProjectWithOwner | undefined> {
+    return this.withOwner().where('o.name', '=', ownerName).where('p.name', '=', name).executeTakeFirst();
+  }
+
+  byId(id: string): Promise<ProjectWithOwner | undefined> {
+    return this.withOwner().where('p.id', '=', id).executeTakeFirst();
+  }
+
+  all(): Promise<ProjectWithOwner[]> {
+    return this.withOwner().orderBy('o.name').orderBy('p.name').execute();
+  }
+
+  async insert(project: ProjectRow): Promise<void> {
+    await this.db.insertInto('projects').values(project).execute();
+  }
+
+  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'updated_at'>>): Promise<void> {
+    await this.db.updateTable('projects').set(changes).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('projects').where('id', '=', id).execute();
+  }
+
+  /** Every level granted to this user on this project: directly, or through a team they are in. */
+  async grantedLevels(projectId: string, userId: string, hubGroups: readonly string[]): Promise<Level[]> {
+    const direct = await this.db
+      .selectFrom('user_grants')
+      .select('level')
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .execute();
+    const throughTeams = await this.db
+      .selectFrom('team_grants as g')
+      .innerJoin('teams as t', 't.id', 'g.team_id')
+      .select('g.level')
+      .where('g.project_id', '=', projectId)
+      .where(eb => {
+        const member = eb.exists(
+          eb
+            .selectFrom('team_members as m')
+            .select('m.user_id')
+            .whereRef('m.team_id', '=', 't.id')
+            .where('m.user_id', '=', userId)
+        );
+        return hubGroups.length > 0
+          ? eb.or([member, eb.and([eb('t.source', '=', 'hub'), eb('t.name', 'in', hubGroups)])])
+          : member;
+      })
+      .execute();
+    return [...direct, ...throughTeams].map(row => row.level);
+  }
+
+  userGrants(projectId: string) {
+    return this.db
+      .selectFrom('user_grants as g')
+      .innerJoin('users as u', 'u.id', 'g.user_id')
+      .select(['u.name', 'g.level', 'g.created_at'])
+      .where('g.project_id', '=', projectId)
+      .orderBy('u.name')
+      .execute();
+  }
+
+  teamGrants(projectId: string) {
+    return this.db
+      .selectFrom('team_grants as g')
+      .innerJoin('teams as t', 't.id', 'g.team_id')
+      .select(['t.name', 'g.level', 'g.created_at'])
+      .where('g.project_id', '=', projectId)
+      .orderBy('t.name')
+      .execute();
+  }
+
+  async putUserGrant(projectId: string, userId: string, level: Level, when: string): Promise<void> {
+    await this.db
+      .insertInto('user_grants')
+      .values({ project_id: projectId, user_id: userId, level, created_at: when })
+      .onConflict(conflict => conflict.columns(['project_id', 'user_id']).doUpdateSet({ level }))
+      .execute();
+  }
+
+  async putTeamGrant(projectId: string, teamId: string, level: Level, when: string): Promise<void> {
+    await this.db
+      .insertInto('team_grants')
+      .values({ project_id: projectId, team_id: teamId, level, created_at: when })
+      .onConflict(conflict => conflict.columns(['project_id', 'team_id']).doUpdateSet({ level }))
+      .execute();
+  }
+
+  async deleteUserGrant(projectId: string, userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('user_grants')
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async deleteTeamGrant(projectId: string, teamId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('team_grants')
+      .where('project_id', '=', projectId)
+      .where('team_id', '=', teamId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

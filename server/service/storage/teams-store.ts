@@ -1,0 +1,90 @@
+import type { Selectable } from 'kysely';
+import type { Store } from './open-store';
+import type { TeamMembersTable, TeamsTable } from './schema';
+
+export type TeamRow = Selectable<TeamsTable>;
+
+/** Queries on teams and their members. */
+export class TeamsStore {
+  constructor(private readonly db: Store) {}
+
+  byName(name: string): Promise<TeamRow | undefined> {
+    return this.db.selectFrom('teams').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  all(): Promise<(TeamRow & { member_count: number })[]> {
+    return this.db
+      .selectFrom('teams as t')
+      .leftJoin('team_members as m', 'm.team_id', 't.id')
+      .select(['t.id', 't.name', 't.description', 't.source', 't.created_at'])
+      .select(eb => eb.fn.count<number>('m.user_id').as('member_count'))
+      .groupBy(['t.id', 't.name', 't.description', 't.source', 't.created_at'])
+      .orderBy('t.name')
+      .execute();
+  }
+
+  namesOf(userId: string): Promise<{ name: string }[]> {
+    return this.db
+      .selectFrom('teams as t')
+      .innerJoin('team_members as m', 'm.team_id', 't.id')
+      .select('t.name')
+      .where('m.user_id', '=', userId)
+      .orderBy('t.name')
+      .execute();
+  }
+
+  members(teamId: string): Promise<{ name: string; role: Selectable<TeamMembersTable>['role'] }[]> {
+    return this.db
+      .selectFrom('team_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['u.name', 'm.role'])
+      .where('m.team_id', '=', teamId)
+      .orderBy('u.name')
+      .execute();
+  }
+
+  roleOf(teamId: string, userId: string): Promise<{ role: Selectable<TeamMembersTable>['role'] } | undefined> {
+    return this.db
+      .selectFrom('team_members')
+      .select('role')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  /** Creates a team with its first maintainer, both or neither. */
+  async insertWithMaintainer(team: TeamRow, maintainerId: string): Promise<void> {
+    await this.db.transaction().execute(async tx => {
+      await tx.insertInto('teams').values(team).execute();
+      await tx
+        .insertInto('team_members')
+        .values({ team_id: team.id, user_id: maintainerId, role: 'maintainer', created_at: team.created_at })
+        .execute();
+    });
+  }
+
+  async update(id: string, changes: Partial<Pick<TeamRow, 'name' | 'description'>>): Promise<void> {
+    await this.db.updateTable('teams').set(changes).where('id', '=', id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('teams').where('id', '=', id).execute();
+  }
+
+  async putMember(teamId: string, userId: string, role: Selectable<TeamMembersTable>['role'], when: string): Promise<void> {
+    await this.db
+      .insertInto('team_members')
+      .values({ team_id: teamId, user_id: userId, role, created_at: when })
+      .onConflict(conflict => conflict.columns(['team_id', 'user_id']).doUpdateSet({ role }))
+      .execute();
+  }
+
+  async deleteMember(teamId: string, userId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('team_members')
+      .where('team_id', '=', teamId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}
