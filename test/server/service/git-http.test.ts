@@ -1,0 +1,156 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../http-harness';
+import { cloneUrl, GitClient } from './git-client';
+import { startTestService, type TestService } from './service-harness';
+import { testEngines } from './test-databases';
+
+describe.each(testEngines())('git over HTTP, on %s', engine => {
+  let service: TestService;
+  let work: ReturnType<typeof temporaryDirectory>;
+  let git: GitClient;
+  const tokens: Record<string, string> = {};
+
+  const api = (user: string, method: string, path: string, body?: unknown) =>
+    fetch(`${service.url}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `token ${tokens[user]}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+
+  beforeEach(async () => {
+    service = await startTestService(engine);
+    work = temporaryDirectory('hubshare-git-');
+    git = new GitClient(join(work.path, 'home'));
+    for (const user of ['alice', 'bob', 'carol']) {
+      tokens[user] = await service.userWithToken(user);
+    }
+    expect((await api('alice', 'POST', '/projects', { name: 'analysis' })).status).toBe(201);
+  });
+  afterEach(async () => {
+    await service.close();
+    work.remove();
+  });
+
+  const url = (user: string) => cloneUrl(service.url, user, tokens[user], 'alice/analysis');
+
+  async function commitFile(dir: string, file: string, text: string, message: string) {
+    writeFileSync(join(dir, file), text);
+    await git.run(['add', file], dir);
+    await git.run(['commit', '-q', '-m', message], dir);
+  }
+
+  it('lets the owner push and a reader clone, and refuses the reader\'s push', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    await commitFile(mine, 'notes.md', '# Notes\n', 'first');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
+
+    const unshared = await git.attempt(['clone', '-q', url('bob'), join(work.path, 'bob-early')]);
+    expect(unshared.ok).toBe(false);
+    expect(unshared.stderr).toMatch(/not found/);
+
+    expect((await api('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'read' })).status).toBe(200);
+    const theirs = join(work.path, 'bob');
+    await git.run(['clone', '-q', url('bob'), theirs]);
+    expect(readFileSync(join(theirs, 'notes.md'), 'utf8')).toBe('# Notes\n');
+    await commitFile(theirs, 'notes.md', '# Notes\nmore\n', 'bob edits');
+    const refused = await git.attempt(['push', '-q', 'origin', 'main'], theirs);
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toMatch(/403/);
+  });
+
+  it('refuses a push that is not a fast-forward, telling the pusher to pull first', async () => {
+    await api('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'write' });
+    const first = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), first]);
+    await commitFile(first, 'a.txt', 'a\n', 'base');
+    await git.run(['push', '-q', 'origin', 'main'], first);
+    const second = join(work.path, 'bob');
+    await git.run(['clone', '-q', url('bob'), second]);
+    await commitFile(first, 'a.txt', 'alice\n', 'alice');
+    await git.run(['push', '-q', 'origin', 'main'], first);
+    await commitFile(second, 'a.txt', 'bob\n', 'bob');
+
+    const stale = await git.attempt(['push', 'origin', 'main'], second);
+    expect(stale.ok).toBe(false);
+    expect(stale.stderr).toMatch(/fetch first|non-fast-forward/);
+    expect(stale.stderr).toMatch(/git pull/);
+
+    const forced = await git.attempt(['push', '--force', 'origin', 'main'], second);
+    expect(forced.ok).toBe(false);
+    expect(forced.stderr).toMatch(/non-fast-forward|denying non-fast-forward/);
+    const { stdout } = await git.run(['ls-remote', url('alice'), 'refs/heads/main']);
+    const { stdout: aliceHead } = await git.run(['rev-parse', 'HEAD'], first);
+    expect(stdout.split('\t')[0]).toBe(aliceHead.trim());
+  });
+
+  it('refuses deleting a branch', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    await commitFile(mine, 'a.txt', 'a\n', 'base');
+    await git.run(['push', '-q', 'origin', 'main', 'main:side'], mine);
+    const deletion = await git.attempt(['push', 'origin', ':side'], mine);
+    expect(deletion.ok).toBe(false);
+    expect(deletion.stderr).toMatch(/deletion prohibited|denying ref deletion/);
+  });
+
+  it('gives and takes access through a team: a removed member\'s next fetch is refused', async () => {
+    expect((await api('alice', 'POST', '/teams', { name: 'analysts' })).status).toBe(201);
+    expect((await api('alice', 'PUT', '/teams/analysts/members/bob', {})).status).toBe(200);
+    expect((await api('alice', 'PUT', '/projects/alice/analysis/grants/teams/analysts', { level: 'read' })).status).toBe(200);
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    await commitFile(mine, 'data.csv', 'x,y\n1,2\n', 'data');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
+
+    const theirs = join(work.path, 'bob');
+    await git.run(['clone', '-q', url('bob'), theirs]);
+    expect(readFileSync(join(theirs, 'data.csv'), 'utf8')).toBe('x,y\n1,2\n');
+    expect((await api('carol', 'GET', '/projects/alice/analysis')).status).toBe(404);
+
+    expect((await api('alice', 'DELETE', '/teams/analysts/members/bob')).status).toBe(204);
+    const fetchAfter = await git.attempt(['fetch', 'origin'], theirs);
+    expect(fetchAfter.ok).toBe(false);
+    expect(fetchAfter.stderr).toMatch(/not found/);
+    expect((await api('bob', 'GET', '/projects/alice/analysis')).status).toBe(404);
+  });
+
+  it('keeps pushes whole under 20 concurrent pushers: each is reported and in history, or refused cleanly', async () => {
+    await api('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'write' });
+    const seed = join(work.path, 'seed');
+    await git.run(['clone', '-q', url('alice'), seed]);
+    await commitFile(seed, 'base.txt', 'base\n', 'base');
+    await git.run(['push', '-q', 'origin', 'main'], seed);
+
+    const pushers = Array.from({ length: 20 }, (_, index) => index);
+    const dirs = await Promise.all(
+      pushers.map(async index => {
+        const dir = join(work.path, `pusher-${index}`);
+        await git.run(['clone', '-q', url(index % 2 === 0 ? 'alice' : 'bob'), dir]);
+        await commitFile(dir, `file-${index}.txt`, `${index}\n`, `pusher ${index}`);
+        return dir;
+      })
+    );
+    const results = await Promise.all(dirs.map(dir => git.attempt(['push', 'origin', 'main'], dir)));
+    const accepted = await Promise.all(
+      dirs.filter((_, index) => results[index].ok).map(async dir => (await git.run(['rev-parse', 'HEAD'], dir)).stdout.trim())
+    );
+    for (const result of results.filter(r => !r.ok)) {
+      expect(result.stderr).toMatch(/fetch first|non-fast-forward|rejected|cannot lock ref|failed to update ref/);
+    }
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+
+    const check = join(work.path, 'check');
+    await git.run(['clone', '-q', url('alice'), check]);
+    const history = (await git.run(['log', '--format=%H'], check)).stdout.split('\n');
+    for (const commit of accepted) {
+      expect(history).toContain(commit);
+    }
+    const repositories = readdirSync(service.data.repositoriesDir).filter(name => name.endsWith('.git'));
+    expect(repositories).toHaveLength(1);
+    await git.run(['--git-dir', join(service.data.repositoriesDir, repositories[0]), 'fsck', '--strict', '--no-dangling']);
+  });
+});
+
