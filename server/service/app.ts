@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { Logger } from 'pino';
 import { createJsonApp } from '../shared/json-app';
 import type { RouteTable } from '../shared/route-table';
 import { signedIn, type IdentityProvider } from './authentication';
@@ -12,6 +13,7 @@ import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
 import { projectAccessRules } from './routes/project-access';
 import { projectRoutes } from './routes/project-routes';
+import { requestLog } from './request-log';
 import { teamRoutes } from './routes/team-routes';
 import { userRoutes } from './routes/user-routes';
 import { AccountsStore } from './storage/accounts-store';
@@ -24,7 +26,7 @@ export interface ServiceDependencies {
   git: GitRunner;
   limits?: Partial<GitLimits>;
   clock?: Clock;
-  log?: (message: string) => void;
+  logger: Logger;
 }
 
 export const DEFAULT_GIT_LIMITS: GitLimits = {
@@ -35,7 +37,7 @@ export const DEFAULT_GIT_LIMITS: GitLimits = {
 /** Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens. */
 export function createServiceApp(deps: ServiceDependencies): { app: Express; routes: RouteTable } {
   const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const log = (message: string) => deps.logger.error(message);
   const limits = { ...DEFAULT_GIT_LIMITS, ...deps.limits };
   const accountsStore = new AccountsStore(deps.data.db);
   const teamsStore = new TeamsStore(deps.data.db);
@@ -53,6 +55,12 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
       teamRoutes(routes, teams, caller);
       gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, log }, rules);
     },
-    { log, configure: app => app.set('trust proxy', 'loopback') }
+    {
+      log,
+      configure: app => {
+        app.set('trust proxy', 'loopback');
+        app.use(requestLog(deps.logger));
+      }
+    }
   );
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
+import { type Logger, pino } from 'pino';
 import { HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
 import { createServiceApp } from './app';
@@ -43,7 +44,10 @@ export interface RunningService {
 }
 
 /** Opens the data directory and starts the service listening. */
-export async function startService(args: readonly string[], io: Pick<CliIO, 'env' | 'cwd'> & { log?: (m: string) => void }): Promise<RunningService> {
+export async function startService(
+  args: readonly string[],
+  io: Pick<CliIO, 'env' | 'cwd'> & { logger?: Logger }
+): Promise<RunningService> {
   const config = parseServiceConfig(args, io.env, io.cwd);
   const data = await openServiceData(config);
   const accounts = new Accounts(new AccountsStore(data.db));
@@ -51,7 +55,7 @@ export async function startService(args: readonly string[], io: Pick<CliIO, 'env
     data,
     identity: { resolve: token => accounts.authenticate(token) },
     git: new GitRunner(config.dataDir),
-    log: io.log
+    logger: io.logger ?? pino({ level: 'info' }, pino.destination(2))
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.port, config.host, error => (error ? reject(error) : resolveServer(listening)));
@@ -63,7 +67,10 @@ export async function startService(args: readonly string[], io: Pick<CliIO, 'env
     server,
     url: `http://${host}:${port}`,
     close: async () => {
-      await new Promise<void>(done => server.close(() => done()));
+      const closed = new Promise<void>(done => server.close(() => done()));
+      // Idle keep-alive connections would hold close() open; busy ones finish their request.
+      server.closeIdleConnections();
+      await closed;
       await data.close();
     }
   };
@@ -168,7 +175,7 @@ export async function runServiceCli(argv: readonly string[], io: CliIO): Promise
       return EXIT_OK;
     }
     if (first === 'serve') {
-      const running = await startService(argv.slice(1), { env: io.env, cwd: io.cwd, log: io.err });
+      const running = await startService(argv.slice(1), { env: io.env, cwd: io.cwd });
       io.err(`HubShare service ${version} listening on ${running.url}`);
       return running;
     }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentApp } from '../../server/agent/app';
 import { ServiceClient } from '../../server/agent/service-client';
 import { createServiceApp } from '../../server/service/app';
+import { pino } from 'pino';
 import { GitRunner } from '../../server/service/git/git-runner';
 import type { DeclaredRoute, RouteTable } from '../../server/shared/route-table';
 import { listen, type Listening } from './http-harness';
@@ -76,7 +77,7 @@ checkEveryRoute(
       data: service.data,
       git: new GitRunner(service.dataDir),
       identity: { resolve: token => service.accounts.authenticate(token) },
-      log: () => {}
+      logger: pino({ enabled: false })
     }),
   { Authorization: 'token hs_forged' }
 );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp } from '../../../server/service/app';
+import { pino } from 'pino';
 import { GitRunner } from '../../../server/service/git/git-runner';
 import { startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
@@ -106,7 +107,7 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
       data: service.data,
       git: new GitRunner(service.dataDir),
       identity: { resolve: async () => undefined },
-      log: () => {}
+      logger: pino({ enabled: false })
     });
     const declared = routes.routes.filter(route => route.access !== 'public').map(r => `${r.method.toUpperCase()} ${r.path}`);
     const covered = new Set(MATRIX.map(row => `${row.method} ${row.route}`));

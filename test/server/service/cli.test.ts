@@ -102,3 +102,56 @@ describe('the hubshare-service executable', () => {
     }
   });
 });
+
+describe('stopping the service with SIGTERM', () => {
+  const bin = join(__dirname, '..', '..', '..', 'bin', 'hubshare-service.cjs');
+
+  it('stops accepting, lets a request in flight finish, then exits 0', async () => {
+    const dir = temporaryDirectory();
+    const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir.path, '--port', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe']
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(stderr);
+          if (match) {
+            resolve(match[1]);
+          }
+        });
+        void exited.then(code => reject(new Error(`exited with ${code}: ${stderr}`)));
+      });
+      // A request whose body we are still sending when the signal arrives.
+      let finishBody: () => void = () => {};
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"name": '));
+          finishBody = () => {
+            controller.enqueue(new TextEncoder().encode('"late"}'));
+            controller.close();
+          };
+        }
+      });
+      const inFlight = fetch(`${url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'token hs_none' },
+        body,
+        duplex: 'half'
+      } as RequestInit & { duplex: 'half' });
+      await new Promise(resolve => setTimeout(resolve, 200));
+      child.kill('SIGTERM');
+      await new Promise(resolve => setTimeout(resolve, 200));
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      finishBody();
+      expect((await inFlight).status).toBe(401);
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('SIGTERM received');
+    } finally {
+      child.kill('SIGKILL');
+      dir.remove();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { createServiceApp } from '../../../server/service/app';
 import { openServiceData, type ServiceData } from '../../../server/service/data-dir';
 import { Accounts } from '../../../server/service/domain/accounts';
 import { GitRunner } from '../../../server/service/git/git-runner';
+import { pino } from 'pino';
 import { AccountsStore } from '../../../server/service/storage/accounts-store';
 import type { Engine } from '../../../server/service/storage/open-store';
 import { listen, temporaryDirectory } from '../http-harness';
@@ -13,7 +14,7 @@ export interface TestService {
   engine: Engine;
   /** The service's data directory (SQLite file, repositories). */
   dataDir: string;
-  /** What the service logged. */
+  /** What the service logged, a JSON line each. */
   logs: string[];
   data: ServiceData;
   accounts: Accounts;
@@ -32,7 +33,7 @@ export async function startTestService(engine: Engine = 'sqlite'): Promise<TestS
     data,
     identity: { resolve: token => accounts.authenticate(token) },
     git: new GitRunner(dataDir.path),
-    log: message => logs.push(message)
+    logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) })
   });
   const server = await listen(app);
   return {
