@@ -27,6 +27,8 @@ export interface ServiceDependencies {
   limits?: Partial<GitLimits>;
   clock?: Clock;
   logger: Logger;
+  /** The URL prefix to serve under (`/services/hubshare` under JupyterHub); none standalone. */
+  basePath?: string;
 }
 
 export const DEFAULT_GIT_LIMITS: GitLimits = {
@@ -57,6 +59,7 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
     },
     {
       log,
+      basePath: deps.basePath,
       configure: app => {
         app.set('trust proxy', 'loopback');
         app.use(requestLog(deps.logger));

@@ -8,6 +8,7 @@ import { parseServiceConfig } from './config';
 import { openServiceData } from './data-dir';
 import { Accounts } from './domain/accounts';
 import { GitRunner } from './git/git-runner';
+import { combinedIdentity, HubIdentity } from './hub-identity';
 import { AccountsStore } from './storage/accounts-store';
 
 /** Where the CLI writes: injected so tests can read what it printed. */
@@ -51,9 +52,12 @@ export async function startService(
   const config = parseServiceConfig(args, io.env, io.cwd);
   const data = await openServiceData(config);
   const accounts = new Accounts(new AccountsStore(data.db));
+  const local = { resolve: (token: string) => accounts.authenticate(token) };
+  const hub = config.hub ? new HubIdentity(config.hub, data.db) : undefined;
   const { app } = createServiceApp({
     data,
-    identity: { resolve: token => accounts.authenticate(token) },
+    identity: combinedIdentity(local, hub),
+    basePath: config.hub?.prefix,
     git: new GitRunner(config.dataDir),
     logger: io.logger ?? pino({ level: 'info' }, pino.destination(2))
   });
@@ -65,7 +69,7 @@ export async function startService(
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     server,
-    url: `http://${host}:${port}`,
+    url: `http://${host}:${port}${config.hub?.prefix ?? ''}`,
     close: async () => {
       const closed = new Promise<void>(done => server.close(() => done()));
       // Idle keep-alive connections would hold close() open; busy ones finish their request.

@@ -9,6 +9,19 @@ export interface ServiceConfig {
   port: number;
   /** A `postgres://` URL; undefined for the embedded SQLite file under dataDir. */
   databaseUrl: string | undefined;
+  /** Set when running as a JupyterHub service: where the hub is, and the URL prefix it routes to us. */
+  hub: { apiUrl: string; serviceName: string; prefix: string } | undefined;
+}
+
+/** The service's settings under JupyterHub, from the environment a managed service gets. */
+function hubSettings(env: NodeJS.ProcessEnv): ServiceConfig['hub'] {
+  const apiUrl = env.JUPYTERHUB_API_URL;
+  if (!apiUrl || !env.JUPYTERHUB_API_TOKEN) {
+    return undefined;
+  }
+  const serviceName = env.JUPYTERHUB_SERVICE_NAME ?? env.JUPYTERHUB_CLIENT_ID?.replace(/^service-/, '') ?? 'hubshare';
+  const prefix = `/${(env.JUPYTERHUB_SERVICE_PREFIX ?? `/services/${serviceName}/`).replace(/^\/+|\/+$/g, '')}`;
+  return { apiUrl, serviceName, prefix };
 }
 
 const DEFAULT_PORT = 8765;
@@ -36,8 +49,10 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
     throw new BadRequest(error instanceof Error ? error.message : String(error), 'usage');
   }
   const dataDir = resolve(cwd, values['data-dir'] ?? env.HUBSHARE_DATA_DIR ?? '.hubshare-data');
-  const host = values.host ?? env.HUBSHARE_HOST ?? '127.0.0.1';
-  const portText = values.port ?? env.HUBSHARE_PORT ?? String(DEFAULT_PORT);
+  // Under JupyterHub the hub says where it will send our requests (JUPYTERHUB_SERVICE_URL).
+  const hubUrl = env.JUPYTERHUB_SERVICE_URL ? new URL(env.JUPYTERHUB_SERVICE_URL) : undefined;
+  const host = values.host ?? env.HUBSHARE_HOST ?? hubUrl?.hostname ?? '127.0.0.1';
+  const portText = values.port ?? env.HUBSHARE_PORT ?? (hubUrl?.port || String(DEFAULT_PORT));
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
     throw new BadRequest(`--port must be a number from 0 to 65535, not "${portText}".`, 'usage');
   }
@@ -45,5 +60,11 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
   if (database !== undefined && database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(database)) {
     throw new BadRequest('--database must be "sqlite" or a postgres:// connection URL.', 'usage');
   }
-  return { dataDir, host, port: Number(portText), databaseUrl: database === 'sqlite' ? undefined : database };
+  return {
+    dataDir,
+    host,
+    port: Number(portText),
+    databaseUrl: database === 'sqlite' ? undefined : database,
+    hub: hubSettings(env)
+  };
 }

@@ -4,11 +4,12 @@ import { RouteTable } from './route-table';
 
 /**
  * The frame both HubShare HTTP apps share: JSON bodies, routes declared through a `RouteTable`,
- * a JSON 404 for anything else, and the one error handler.
+ * a JSON 404 for anything else, and the one error handler. `basePath` mounts the routes under a
+ * prefix (JupyterHub routes `/services/<name>/…` to a service without stripping it).
  */
 export function createJsonApp(
   declareRoutes: (routes: RouteTable) => void,
-  options: { log?: (message: string) => void; configure?: (app: Express) => void } = {}
+  options: { log?: (message: string) => void; configure?: (app: Express) => void; basePath?: string } = {}
 ): { app: Express; routes: RouteTable } {
   const app = express();
   app.disable('x-powered-by');
@@ -17,7 +18,7 @@ export function createJsonApp(
   router.use(express.json({ limit: '1mb' }));
   const routes = new RouteTable(router);
   declareRoutes(routes);
-  app.use(router);
+  app.use(options.basePath ?? '/', router);
   app.use(notFoundHandler);
   app.use(errorHandler(options.log));
   return { app, routes };

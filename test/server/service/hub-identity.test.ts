@@ -1,0 +1,106 @@
+import express from 'express';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RunningService, startService } from '../../../server/service/cli';
+import { listen, type Listening, temporaryDirectory } from '../http-harness';
+import { freshPostgresDatabase, testEngines } from './test-databases';
+
+/**
+ * A stand-in for JupyterHub's `GET /hub/api/user` (the hub boundary; the real hub runs in the
+ * end-to-end suite): tokens map to user models the test edits as a hub admin would.
+ */
+function fakeHub(models: Map<string, Record<string, unknown>>) {
+  const app = express();
+  app.get('/hub/api/user', (req, res) => {
+    const token = /^token (.+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const model = token ? models.get(token) : undefined;
+    if (!model) {
+      res.status(403).json({ status: 403, message: 'Forbidden' });
+      return;
+    }
+    res.json(model);
+  });
+  return app;
+}
+
+const ACCESS = ['access:services!service=hubshare'];
+
+describe.each(testEngines())('under JupyterHub, on %s', engine => {
+  let hub: Listening;
+  let service: RunningService;
+  let dataDir: ReturnType<typeof temporaryDirectory>;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  const models = new Map<string, Record<string, unknown>>();
+
+  beforeEach(async () => {
+    models.clear();
+    models.set('alice-hub-token', { name: 'alice', admin: false, groups: ['analysts'], scopes: ACCESS });
+    models.set('bob-hub-token', { name: 'bob', admin: false, groups: ['analysts', 'Not A Team Name'], scopes: ACCESS });
+    models.set('root-hub-token', { name: 'root', admin: true, groups: [], scopes: ['access:services'] });
+    models.set('eve-hub-token', { name: 'eve', admin: false, groups: [], scopes: [] });
+    hub = await listen(fakeHub(models));
+    dataDir = temporaryDirectory();
+    const postgres = engine === 'postgres' ? await freshPostgresDatabase() : undefined;
+    dropDatabase = postgres?.drop;
+    service = await startService(['--data-dir', dataDir.path, '--port', '0', ...(postgres ? ['--database', postgres.url] : [])], {
+      cwd: dataDir.path,
+      logger: pino({ enabled: false }),
+      env: {
+        JUPYTERHUB_API_URL: `${hub.url}/hub/api`,
+        JUPYTERHUB_API_TOKEN: 'the-service-token',
+        JUPYTERHUB_SERVICE_PREFIX: '/services/hubshare/',
+        JUPYTERHUB_CLIENT_ID: 'service-hubshare'
+      }
+    });
+  });
+  afterEach(async () => {
+    await service.close();
+    await hub.close();
+    await dropDatabase?.();
+    dataDir.remove();
+  });
+
+  const api = (token: string, method: string, path: string, body?: unknown) =>
+    fetch(`${service.url}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+
+  it('serves under the prefix the hub routes to it', async () => {
+    expect(service.url).toMatch(/\/services\/hubshare$/);
+    expect((await fetch(`${service.url}/health`)).status).toBe(200);
+    expect((await fetch(service.url.replace('/services/hubshare', '/health'))).status).toBe(404);
+  });
+
+  it('knows callers by their hub token, with hub groups as teams', async () => {
+    const response = await api('alice-hub-token', 'GET', '/user');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ name: 'alice', admin: false, teams: ['analysts'] });
+    expect((await api('not-a-token', 'GET', '/user')).status).toBe(401);
+    const noScope = await api('eve-hub-token', 'GET', '/user');
+    expect(noScope.status).toBe(403);
+    expect(((await noScope.json()) as { error: { code: string } }).error.code).toBe('no_service_access');
+  });
+
+  it('follows hub group membership on the very next request, and keeps hub teams read-only', async () => {
+    expect((await api('alice-hub-token', 'POST', '/projects', { name: 'survey' })).status).toBe(201);
+    expect((await api('bob-hub-token', 'GET', '/projects/alice/survey')).status).toBe(404);
+    expect((await api('alice-hub-token', 'PUT', '/projects/alice/survey/grants/teams/analysts', { level: 'read' })).status).toBe(200);
+    expect((await api('bob-hub-token', 'GET', '/projects/alice/survey')).status).toBe(200);
+
+    models.set('bob-hub-token', { name: 'bob', admin: false, groups: [], scopes: ACCESS });
+    expect((await api('bob-hub-token', 'GET', '/projects/alice/survey')).status).toBe(404);
+
+    const team = await api('alice-hub-token', 'GET', '/teams/analysts');
+    expect(await team.json()).toMatchObject({ name: 'analysts', source: 'hub' });
+    const change = await api('root-hub-token', 'PUT', '/teams/analysts/members/alice', {});
+    expect(change.status).toBe(403);
+    expect(((await change.json()) as { error: { code: string } }).error.code).toBe('hub_team');
+  });
+
+  it('makes a hub admin admin everywhere', async () => {
+    expect((await api('alice-hub-token', 'POST', '/projects', { name: 'private-work' })).status).toBe(201);
+    expect((await api('root-hub-token', 'PATCH', '/projects/alice/private-work', { description: 'seen by root' })).status).toBe(200);
+  });
+});
