@@ -22,7 +22,7 @@ export interface CliIO {
 export const USAGE = `Usage: hubshare-service <command> [options]
 
 Commands:
-  serve [--host H] [--port N]                    run the HubShare service
+  serve [--host H] [--port N] [--max-push-mb M]  run the HubShare service
   user add NAME [--admin] [--exist-ok]           add a user (standalone mode)
   token create NAME [--note TEXT] [--json]       print a new API token for NAME, once
                                                  (--json: {"id", "token"}, for scripts)
@@ -31,7 +31,10 @@ Commands:
 
 Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR) and
 --database URL (a postgres:// URL, or $HUBSHARE_DATABASE_URL; default: SQLite in the data dir).
-serve also reads $HUBSHARE_HOST (default 127.0.0.1) and $HUBSHARE_PORT (default 8765).`;
+serve also reads $HUBSHARE_HOST (default 127.0.0.1), $HUBSHARE_PORT (default 8765) and
+$HUBSHARE_MAX_PUSH_MB (default 2048). Under JupyterHub (JUPYTERHUB_API_URL and
+JUPYTERHUB_API_TOKEN set) it listens where JUPYTERHUB_SERVICE_URL says, serves under
+JUPYTERHUB_SERVICE_PREFIX, and accepts hub tokens as well as its own.`;
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -58,6 +61,7 @@ export async function startService(
     data,
     identity: combinedIdentity(local, hub),
     basePath: config.hub?.prefix,
+    limits: { maxPushBytes: config.maxPushBytes },
     git: new GitRunner(config.dataDir),
     logger: io.logger ?? pino({ level: 'info' }, pino.destination(2))
   });

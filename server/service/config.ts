@@ -7,6 +7,8 @@ export interface ServiceConfig {
   dataDir: string;
   host: string;
   port: number;
+  /** The largest push accepted, in bytes (git's receive.maxInputSize on new repositories). */
+  maxPushBytes: number;
   /** A `postgres://` URL; undefined for the embedded SQLite file under dataDir. */
   databaseUrl: string | undefined;
   /** Set when running as a JupyterHub service: where the hub is, and the URL prefix it routes to us. */
@@ -25,6 +27,7 @@ function hubSettings(env: NodeJS.ProcessEnv): ServiceConfig['hub'] {
 }
 
 const DEFAULT_PORT = 8765;
+const DEFAULT_MAX_PUSH_MB = 2048;
 
 /**
  * Reads the service options: command-line flags win over `HUBSHARE_*` environment variables,
@@ -40,7 +43,8 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
         'data-dir': { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
-        database: { type: 'string' }
+        database: { type: 'string' },
+        'max-push-mb': { type: 'string' }
       },
       strict: true,
       allowPositionals: false
@@ -60,10 +64,15 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
   if (database !== undefined && database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(database)) {
     throw new BadRequest('--database must be "sqlite" or a postgres:// connection URL.', 'usage');
   }
+  const maxPushText = values['max-push-mb'] ?? env.HUBSHARE_MAX_PUSH_MB ?? String(DEFAULT_MAX_PUSH_MB);
+  if (!/^\d{1,7}$/.test(maxPushText) || Number(maxPushText) < 1) {
+    throw new BadRequest(`--max-push-mb must be a whole number of megabytes (1 or more), not "${maxPushText}".`, 'usage');
+  }
   return {
     dataDir,
     host,
     port: Number(portText),
+    maxPushBytes: Number(maxPushText) * 1024 * 1024,
     databaseUrl: database === 'sqlite' ? undefined : database,
     hub: hubSettings(env)
   };

@@ -3,17 +3,22 @@ import { parseServiceConfig } from '../../../server/service/config';
 
 describe('parseServiceConfig', () => {
   it('uses the embedded defaults: ./.hubshare-data, loopback, port 8765', () => {
-    expect(parseServiceConfig([], {}, '/srv')).toEqual({ dataDir: '/srv/.hubshare-data', host: '127.0.0.1', port: 8765 });
+    expect(parseServiceConfig([], {}, '/srv')).toEqual({
+      dataDir: '/srv/.hubshare-data',
+      host: '127.0.0.1',
+      port: 8765,
+      maxPushBytes: 2048 * 1024 * 1024
+    });
   });
 
   it('reads HUBSHARE_* environment variables', () => {
     const env = { HUBSHARE_DATA_DIR: '/data', HUBSHARE_HOST: '0.0.0.0', HUBSHARE_PORT: '9000' };
-    expect(parseServiceConfig([], env, '/srv')).toEqual({ dataDir: '/data', host: '0.0.0.0', port: 9000 });
+    expect(parseServiceConfig([], env, '/srv')).toMatchObject({ dataDir: '/data', host: '0.0.0.0', port: 9000 });
   });
 
   it('lets flags win over the environment and resolves a relative data dir against cwd', () => {
     const env = { HUBSHARE_DATA_DIR: '/data', HUBSHARE_PORT: '9000' };
-    expect(parseServiceConfig(['--data-dir', 'here', '--port', '0'], env, '/srv')).toEqual({
+    expect(parseServiceConfig(['--data-dir', 'here', '--port', '0'], env, '/srv')).toMatchObject({
       dataDir: '/srv/here',
       host: '127.0.0.1',
       port: 0
@@ -27,7 +32,30 @@ describe('parseServiceConfig', () => {
     expect(parseServiceConfig(['--database', 'sqlite'], { HUBSHARE_DATABASE_URL: url }, '/srv').databaseUrl).toBeUndefined();
   });
 
-  it.each([['--database', 'mysql://x'], ['--port', 'abc'], ['--port', '70000'], ['--port', '-1'], ['--nope', 'x']])(
+  it('reads the JupyterHub service environment: where to listen, the prefix, the hub API', () => {
+    const config = parseServiceConfig(
+      [],
+      {
+        JUPYTERHUB_API_URL: 'http://127.0.0.1:8081/hub/api',
+        JUPYTERHUB_API_TOKEN: 'secret',
+        JUPYTERHUB_SERVICE_URL: 'http://127.0.0.1:10101',
+        JUPYTERHUB_SERVICE_PREFIX: '/services/hubshare/',
+        JUPYTERHUB_CLIENT_ID: 'service-hubshare'
+      },
+      '/srv'
+    );
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 10101,
+      hub: { apiUrl: 'http://127.0.0.1:8081/hub/api', serviceName: 'hubshare', prefix: '/services/hubshare' }
+    });
+  });
+
+  it('takes the largest push in megabytes', () => {
+    expect(parseServiceConfig(['--max-push-mb', '10'], {}, '/srv').maxPushBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it.each([['--max-push-mb', '0'], ['--max-push-mb', 'lots'], ['--database', 'mysql://x'], ['--port', 'abc'], ['--port', '70000'], ['--port', '-1'], ['--nope', 'x']])(
     'refuses %s %s with a usage error',
     (flag, value) => {
       expect(() => parseServiceConfig([flag, value], {}, '/srv')).toThrow(expect.objectContaining({ code: 'usage' }));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -154,3 +155,31 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
   });
 });
 
+describe('the largest push', () => {
+  it('refuses a push over the configured size and keeps the repository as it was', async () => {
+    const service = await startTestService('sqlite', { maxPushBytes: 256 * 1024 });
+    const work = temporaryDirectory('hubshare-git-');
+    try {
+      const token = await service.userWithToken('alice');
+      const created = await fetch(`${service.url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'big' })
+      });
+      expect(created.status).toBe(201);
+      const git = new GitClient(join(work.path, 'home'));
+      const dir = join(work.path, 'clone');
+      const url = cloneUrl(service.url, 'alice', token, 'alice/big');
+      await git.run(['clone', '-q', url, dir]);
+      writeFileSync(join(dir, 'random.bin'), randomBytes(1024 * 1024));
+      await git.run(['add', 'random.bin'], dir);
+      await git.run(['commit', '-q', '-m', 'too big'], dir);
+      const push = await git.attempt(['push', 'origin', 'main'], dir);
+      expect(push.ok).toBe(false);
+      expect((await git.run(['ls-remote', url])).stdout).toBe('');
+    } finally {
+      await service.close();
+      work.remove();
+    }
+  });
+});

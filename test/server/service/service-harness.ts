@@ -23,7 +23,7 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function startTestService(engine: Engine = 'sqlite'): Promise<TestService> {
+export async function startTestService(engine: Engine = 'sqlite', options: { maxPushBytes?: number } = {}): Promise<TestService> {
   const dataDir = temporaryDirectory('hubshare-service-');
   const postgres = engine === 'postgres' ? await freshPostgresDatabase() : undefined;
   const logs: string[] = [];
@@ -33,6 +33,7 @@ export async function startTestService(engine: Engine = 'sqlite'): Promise<TestS
     data,
     identity: { resolve: token => accounts.authenticate(token) },
     git: new GitRunner(dataDir.path),
+    limits: options.maxPushBytes ? { maxPushBytes: options.maxPushBytes } : undefined,
     logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) })
   });
   const server = await listen(app);
