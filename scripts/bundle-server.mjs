@@ -1,4 +1,4 @@
-// Bundles the Node parts: the agent into the Python package (so `pip install` carries it and only
+// Bundles the Node parts: the agent and the `hubshare` CLI into the Python package (so `pip install` carries it and only
 // `node` is needed at run time), the service into dist/ (it keeps its native SQLite driver in
 // node_modules beside it).
 import { build } from 'esbuild';
@@ -17,4 +17,5 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['server/agent/main.ts'], outfile: 'jupyterlab_hubshare/node/agent.cjs' });
+await build({ ...common, entryPoints: ['server/agent/cli-main.ts'], outfile: 'jupyterlab_hubshare/node/hubshare.cjs' });
 await build({ ...common, entryPoints: ['server/service/main.ts'], outfile: 'dist/service.cjs', external: ['better-sqlite3'] });

@@ -1,3 +1,5 @@
+import { HubShareError, ServiceUnavailable } from '../shared/errors';
+
 /** What the agent knows about the HubShare service it talks to, as shown in the Projects panel. */
 export interface ServiceStatus {
   /** The service's base URL, without credentials; null when none is configured. */
@@ -80,4 +82,58 @@ export class ServiceClient {
       return { url, reachable: false, user: null, problem: { code: 'unreachable', message: `The HubShare service at ${url} stopped answering.` } };
     }
   }
+}
+
+/** A project as the service describes it. */
+export interface ServiceProject {
+  owner: string;
+  name: string;
+  description: string;
+  visibility: 'private' | 'hub';
+  myLevel: 'read' | 'write' | 'admin';
+}
+
+/**
+ * Calls the service's REST API with the user's token.
+ * @throws the typed error matching the service's answer (NotFound, Forbidden, Conflict, …), or
+ *   ServiceUnavailable when the service cannot be reached.
+ */
+export async function callService<T>(
+  target: { url: string; token: string },
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${target.url}/api/v1${path}`, {
+      method,
+      headers: {
+        Authorization: `token ${target.token}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000)
+    });
+  } catch {
+    throw new ServiceUnavailable(`The HubShare service at ${target.url} cannot be reached.`, 'unreachable');
+  }
+  if (response.status === 204) {
+    return undefined as T;
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (response.ok) {
+    return parsed as T;
+  }
+  const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const message = error?.message ?? `The HubShare service answered ${response.status}.`;
+  const code = error?.code ?? 'service_error';
+  throw response.status >= 500 ? new ServiceUnavailable(message, code) : new HubShareError(response.status, code, message);
 }

@@ -1,0 +1,465 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { BadRequest, Conflict, HubShareError, NotFound } from '../../shared/errors';
+import { parseProjectName, parseUserName } from '../../shared/names';
+import { AgentGitError, CheckoutGit } from '../git/git-runner';
+import { callService, type ServiceProject } from '../service-client';
+import { withCheckoutLock } from './checkout-lock';
+import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories } from './layout';
+
+/** The service and the signed-in user, as every operation needs them. */
+export interface ServiceTarget {
+  url: string;
+  token: string;
+  userName: string;
+}
+
+/** How both sides changed a file that needs a pick. */
+export type ConflictKind = 'both-changed' | 'both-added' | 'deleted-by-me' | 'deleted-by-them';
+
+export interface ConflictedFile {
+  path: string;
+  kind: ConflictKind;
+}
+
+/** The outcome of a pull: done, or stopped at files that need a pick (mine or theirs). */
+export type PullResult = { state: 'up-to-date' | 'updated' } | { state: 'conflicted'; conflicts: ConflictedFile[] };
+
+export type CheckoutState = 'clean' | 'local-changes' | 'behind' | 'ahead' | 'diverged' | 'conflicted';
+
+export interface CheckoutStatus {
+  root: string;
+  project: string;
+  state: CheckoutState;
+  /** Files changed here since the last push or pull. */
+  changed: string[];
+  behind: number;
+  ahead: number;
+  conflicts: ConflictedFile[];
+}
+
+const MAIN = 'refs/heads/main';
+const TRACKING = 'refs/remotes/origin/main';
+const PULL_STATE = 'hubshare-pull.json';
+
+/** What `abort` needs to restore: HEAD before the pull, and the commit of the files as they were. */
+interface PullState {
+  before: string | null;
+  localSnapshot: string;
+}
+
+const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
+  UU: 'both-changed',
+  AA: 'both-added',
+  DU: 'deleted-by-me',
+  UD: 'deleted-by-them',
+  AU: 'both-added',
+  UA: 'both-added'
+};
+
+/**
+ * Checkouts: ordinary folders whose history lives in `.hubshare/` (GIT_DIR) beside the user's
+ * files. Every operation holds the checkout's lock, sends the token only in git's environment,
+ * and leaves any `.git` the user keeps (at the top or in sub-folders) untouched and untracked.
+ */
+export class Checkouts {
+  constructor(private readonly service: ServiceTarget) {}
+
+  private git(root: string): CheckoutGit {
+    return new CheckoutGit(join(root, HUBSHARE_DIR), root, {
+      userName: this.service.userName,
+      token: this.service.token,
+      allowProtocols: this.service.url.startsWith('https:') ? ['https'] : ['https', 'http']
+    });
+  }
+
+  private gitUrl(project: string): string {
+    return `${this.service.url}/git/${project}.git`;
+  }
+
+  /**
+   * Publishes a folder as a new project of the signed-in user: creates it on the service, commits
+   * the folder and pushes. On failure nothing is left behind (no project, no `.hubshare`).
+   * @throws BadRequest when the folder is already a checkout; Conflict when the name is taken.
+   */
+  async publish(dir: string, options: { name?: string; visibility?: 'private' | 'hub'; message?: string } = {}): Promise<ServiceProject> {
+    const root = resolve(dir);
+    if (!existsSync(root)) {
+      throw new NotFound(`There is no folder ${root}.`, 'no_such_folder');
+    }
+    if (findCheckout(root)) {
+      throw new BadRequest(`${root} is already (inside) a HubShare checkout: push instead.`, 'already_checkout');
+    }
+    const name = parseProjectName(options.name ?? basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, ''));
+    const project = await callService<ServiceProject>(this.service, 'POST', '/projects', {
+      name,
+      visibility: options.visibility ?? 'private'
+    });
+    const full = `${project.owner}/${project.name}`;
+    try {
+      await this.initialize(root, full);
+      await withCheckoutLock(root, async () => {
+        const git = this.git(root);
+        await this.commitAll(git, root, options.message ?? `Publish ${name}`);
+        await git.run(['push', '--quiet', '--', this.gitUrl(full), `HEAD:${MAIN}`]);
+        await git.run(['update-ref', TRACKING, 'HEAD']);
+      });
+    } catch (error) {
+      rmSync(join(root, HUBSHARE_DIR), { recursive: true, force: true });
+      await callService(this.service, 'DELETE', `/projects/${full}`).catch(() => undefined);
+      throw error;
+    }
+    return project;
+  }
+
+  /**
+   * Checks a project out into a new (or empty) folder.
+   * @throws NotFound when the project does not exist or is not readable; BadRequest when the folder has files.
+   */
+  async checkout(rawProject: string, dir?: string): Promise<string> {
+    const full = parseProjectPath(rawProject);
+    await callService<ServiceProject>(this.service, 'GET', `/projects/${full}`);
+    const root = resolve(dir ?? full.split('/')[1]);
+    if (existsSync(root) && readdirSync(root).length > 0) {
+      throw new BadRequest(`${root} already has files in it; check out into a new or empty folder.`, 'folder_not_empty');
+    }
+    mkdirSync(root, { recursive: true });
+    try {
+      await this.initialize(root, full);
+      await withCheckoutLock(root, async () => {
+        const git = this.git(root);
+        if (await this.fetch(git, full)) {
+          await git.run(['reset', '--hard', '--quiet', TRACKING]);
+        }
+      });
+    } catch (error) {
+      rmSync(join(root, HUBSHARE_DIR), { recursive: true, force: true });
+      throw error;
+    }
+    return root;
+  }
+
+  /** Where the checkout stands against the service (fetches first). */
+  async status(dir: string): Promise<CheckoutStatus> {
+    const root = this.requireCheckout(dir);
+    return withCheckoutLock(root, async () => {
+      const git = this.git(root);
+      const project = await this.projectOf(git);
+      const conflicts = await this.conflicts(git, root);
+      if (conflicts.length > 0 || existsSync(join(root, HUBSHARE_DIR, PULL_STATE))) {
+        return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts };
+      }
+      await this.fetch(git, project);
+      const changed = await this.changedFiles(git, root);
+      const { ahead, behind } = await this.aheadBehind(git);
+      const mineChanged = ahead > 0 || changed.length > 0;
+      const state: CheckoutState =
+        mineChanged && behind > 0
+          ? 'diverged'
+          : behind > 0
+            ? 'behind'
+            : changed.length > 0
+              ? 'local-changes'
+              : ahead > 0
+                ? 'ahead'
+                : 'clean';
+      return { root, project, state, changed, behind, ahead, conflicts: [] };
+    });
+  }
+
+  /**
+   * Commits the folder's current state and pushes it. A push that is not a fast-forward changes
+   * nothing (the commit is undone) and says to pull first.
+   * @throws Conflict (`pull_first`) when someone pushed first; Conflict when a pull is unfinished.
+   */
+  async push(dir: string, message?: string): Promise<{ pushed: boolean }> {
+    const root = this.requireCheckout(dir);
+    return withCheckoutLock(root, async () => {
+      const git = this.git(root);
+      this.refuseDuringPull(root);
+      const project = await this.projectOf(git);
+      const before = await this.head(git);
+      await this.commitAll(git, root, message ?? `Changes by ${this.service.userName}`);
+      const after = await this.head(git);
+      if (after === null || (after === before && (await this.tracking(git)) === after)) {
+        return { pushed: false };
+      }
+      try {
+        await git.run(['push', '--quiet', '--', this.gitUrl(project), `HEAD:${MAIN}`]);
+      } catch (error) {
+        await this.undoCommit(git, before, after);
+        if (error instanceof AgentGitError && /non-fast-forward|fetch first|rejected/.test(error.stderr)) {
+          throw new Conflict('Someone pushed first: pull, then push.', 'pull_first');
+        }
+        throw this.explain(error);
+      }
+      await git.run(['update-ref', TRACKING, 'HEAD']);
+      return { pushed: true };
+    });
+  }
+
+  /**
+   * Commits local changes, fetches and merges. When both sides changed a file the merge stops
+   * with every such file listed; the files on disk stay usable (mine, never conflict markers).
+   */
+  async pull(dir: string): Promise<PullResult> {
+    const root = this.requireCheckout(dir);
+    return withCheckoutLock(root, async () => {
+      const git = this.git(root);
+      this.refuseDuringPull(root);
+      const project = await this.projectOf(git);
+      const before = await this.head(git);
+      await this.commitAll(git, root, `Changes by ${this.service.userName}, before pulling`);
+      const localSnapshot = await this.head(git);
+      if (!(await this.fetch(git, project))) {
+        await this.undoCommit(git, before, localSnapshot);
+        return { state: 'up-to-date' };
+      }
+      if (localSnapshot === null) {
+        await git.run(['reset', '--hard', '--quiet', TRACKING]);
+        return { state: 'updated' };
+      }
+      const tracking = (await git.run(['rev-parse', TRACKING])).trim();
+      if (await git.succeeds(['merge-base', '--is-ancestor', TRACKING, 'HEAD'])) {
+        await this.undoCommit(git, before, localSnapshot);
+        return { state: 'up-to-date' };
+      }
+      const merged = await git.succeeds(['merge', '--quiet', '--no-edit', '-m', `Pull updates of ${project}`, tracking]);
+      if (merged) {
+        return { state: 'updated' };
+      }
+      const conflicts = await this.conflicts(git, root);
+      if (conflicts.length === 0) {
+        // The merge failed for another reason: put everything back as it was.
+        await this.restore(git, { before, localSnapshot });
+        throw new HubShareError(500, 'merge_failed', 'Pulling failed; your files are as they were. See the agent log.');
+      }
+      const state: PullState = { before, localSnapshot };
+      writeFileSync(join(root, HUBSHARE_DIR, PULL_STATE), JSON.stringify(state));
+      return { state: 'conflicted', conflicts };
+    });
+  }
+
+  /** Picks mine or theirs for conflicted files (all of them with `paths` = 'all'). */
+  async resolve(dir: string, paths: readonly string[] | 'all', side: 'mine' | 'theirs'): Promise<ConflictedFile[]> {
+    const root = this.requireCheckout(dir);
+    return withCheckoutLock(root, async () => {
+      const git = this.git(root);
+      const conflicts = await this.conflicts(git, root);
+      const byPath = new Map(conflicts.map(conflict => [conflict.path, conflict]));
+      const chosen = paths === 'all' ? conflicts : paths.map(path => {
+        const conflict = byPath.get(path);
+        if (!conflict) {
+          throw new BadRequest(`${path} is not a file waiting for a pick.`, 'not_conflicted');
+        }
+        return conflict;
+      });
+      for (const conflict of chosen) {
+        const gone = side === 'mine' ? conflict.kind === 'deleted-by-me' : conflict.kind === 'deleted-by-them';
+        if (gone) {
+          await git.run(['rm', '--quiet', '--force', '--', conflict.path]);
+        } else {
+          await git.run(['checkout', side === 'mine' ? '--ours' : '--theirs', '--', conflict.path]);
+          await git.run(['add', '--', conflict.path]);
+        }
+      }
+      return this.conflicts(git, root);
+    });
+  }
+
+  /** Completes a pull once every conflicted file has been picked. @throws Conflict listing what is left. */
+  async continue(dir: string): Promise<void> {
+    const root = this.requireCheckout(dir);
+    await withCheckoutLock(root, async () => {
+      const git = this.git(root);
+      const left = await this.conflicts(git, root);
+      if (left.length > 0) {
+        throw new Conflict(`Pick mine or theirs first for: ${left.map(c => c.path).join(', ')}.`, 'conflicts_left');
+      }
+      if (!existsSync(join(root, HUBSHARE_DIR, PULL_STATE))) {
+        throw new BadRequest('There is no pull to finish here.', 'no_pull');
+      }
+      await git.run(['commit', '--quiet', '--no-edit']);
+      rmSync(join(root, HUBSHARE_DIR, PULL_STATE));
+    });
+  }
+
+  /** Cancels an unfinished pull: every file is back exactly as before the pull, local edits included. */
+  async abort(dir: string): Promise<void> {
+    const root = this.requireCheckout(dir);
+    await withCheckoutLock(root, async () => {
+      const stateFile = join(root, HUBSHARE_DIR, PULL_STATE);
+      if (!existsSync(stateFile)) {
+        throw new BadRequest('There is no pull to cancel here.', 'no_pull');
+      }
+      const state = JSON.parse(readFileSync(stateFile, 'utf8')) as PullState;
+      await this.restore(this.git(root), state);
+      rmSync(stateFile);
+    });
+  }
+
+  // — internals —
+
+  private requireCheckout(dir: string): string {
+    const root = findCheckout(dir);
+    if (!root) {
+      throw new NotFound(`${resolve(dir)} is not a HubShare checkout.`, 'not_a_checkout');
+    }
+    return root;
+  }
+
+  private refuseDuringPull(root: string): void {
+    if (existsSync(join(root, HUBSHARE_DIR, PULL_STATE))) {
+      throw new Conflict('A pull is waiting for you to pick mine or theirs: resolve and continue, or abort it.', 'pull_in_progress');
+    }
+  }
+
+  private async initialize(root: string, project: string): Promise<void> {
+    if (isCheckout(root)) {
+      throw new BadRequest(`${root} is already a HubShare checkout.`, 'already_checkout');
+    }
+    const git = this.git(root);
+    await git.run(['init', '--quiet', '--initial-branch=main']);
+    await git.run(['config', 'hubshare.project', project]);
+    const info = join(root, HUBSHARE_DIR, 'info');
+    mkdirSync(info, { recursive: true });
+    // Every file merges as a whole: a conflicted file keeps my version on disk (a notebook stays
+    // valid JSON), and bytes are never converted.
+    writeFileSync(join(info, 'attributes'), '* -text merge=binary\n');
+  }
+
+  private async projectOf(git: CheckoutGit): Promise<string> {
+    return parseProjectPath((await git.run(['config', '--get', 'hubshare.project'])).trim());
+  }
+
+  /** Keeps HubShare's own folder, notebook checkpoints and the user's own repositories out. */
+  private writeExcludes(root: string): void {
+    const lines = ['/.hubshare/', '.ipynb_checkpoints/', ...nestedRepositories(root).map(path => `/${escapeGlob(path)}/`)];
+    writeFileSync(join(root, HUBSHARE_DIR, 'info', 'exclude'), `${lines.join('\n')}\n`);
+  }
+
+  private async commitAll(git: CheckoutGit, root: string, message: string): Promise<void> {
+    this.writeExcludes(root);
+    await git.run(['add', '--all', '--', '.']);
+    const hasHead = (await this.head(git)) !== null;
+    const staged = hasHead ? !(await git.succeeds(['diff', '--cached', '--quiet'])) : (await git.run(['ls-files'])).length > 0;
+    if (staged) {
+      await git.run(['commit', '--quiet', '--no-verify', '-m', message]);
+    }
+  }
+
+  private async head(git: CheckoutGit): Promise<string | null> {
+    try {
+      return (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD'])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Fetches the project's main branch; false when the project has no commits yet. */
+  private async fetch(git: CheckoutGit, project: string): Promise<boolean> {
+    try {
+      await git.run(['fetch', '--quiet', '--no-tags', '--', this.gitUrl(project), `+${MAIN}:${TRACKING}`]);
+      return true;
+    } catch (error) {
+      if (error instanceof AgentGitError && /couldn't find remote ref/.test(error.stderr)) {
+        return false;
+      }
+      throw this.explain(error);
+    }
+  }
+
+  /** The last known state of the project's main branch, or null before the first fetch. */
+  private async tracking(git: CheckoutGit): Promise<string | null> {
+    try {
+      return (await git.run(['rev-parse', '--verify', '--quiet', TRACKING])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async aheadBehind(git: CheckoutGit): Promise<{ ahead: number; behind: number }> {
+    const head = await this.head(git);
+    if (head === null || !(await git.succeeds(['rev-parse', '--verify', '--quiet', TRACKING]))) {
+      return { ahead: head === null ? 0 : 1, behind: head === null && (await git.succeeds(['rev-parse', '--verify', '--quiet', TRACKING])) ? 1 : 0 };
+    }
+    const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `HEAD...${TRACKING}`])).trim().split(/\s+/).map(Number);
+    return { ahead, behind };
+  }
+
+  private async changedFiles(git: CheckoutGit, root: string): Promise<string[]> {
+    this.writeExcludes(root);
+    const out = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+    return out
+      .split('\0')
+      .filter(entry => entry.length > 3)
+      .map(entry => entry.slice(3));
+  }
+
+  private async conflicts(git: CheckoutGit, _root: string): Promise<ConflictedFile[]> {
+    const out = await git.run(['status', '--porcelain=v2', '-z', '--untracked-files=no']);
+    const conflicts: ConflictedFile[] = [];
+    for (const entry of out.split('\0')) {
+      if (!entry.startsWith('u ')) {
+        continue;
+      }
+      const fields = entry.split(' ');
+      const kind = UNMERGED_KINDS[fields[1]];
+      const path = fields.slice(10).join(' ');
+      if (kind) {
+        conflicts.push({ path, kind });
+      }
+    }
+    return conflicts.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Undoes a commit this operation made, keeping the files as they are. */
+  private async undoCommit(git: CheckoutGit, before: string | null, after: string | null): Promise<void> {
+    if (after === null || after === before) {
+      return;
+    }
+    if (before === null) {
+      await git.run(['update-ref', '-d', 'HEAD']);
+      await git.run(['rm', '-r', '--cached', '--quiet', '--', '.']);
+    } else {
+      await git.run(['reset', '--mixed', '--quiet', before]);
+    }
+  }
+
+  /** Puts the files back as they were before a pull (the snapshot), then the history too. */
+  private async restore(git: CheckoutGit, state: PullState): Promise<void> {
+    await git.run(['reset', '--hard', '--quiet', state.localSnapshot]);
+    await this.undoCommit(git, state.before, state.localSnapshot);
+  }
+
+  /** Turns git's failures into sentences for the user. */
+  private explain(error: unknown): unknown {
+    if (!(error instanceof AgentGitError)) {
+      return error;
+    }
+    if (/403/.test(error.stderr)) {
+      return new HubShareError(403, 'insufficient_level', 'You can read this project but not push to it; ask its owner for write access.');
+    }
+    if (/not found|404/.test(error.stderr)) {
+      return new NotFound('The project is gone, or you no longer have access to it.', 'no_such_project');
+    }
+    if (/401|Authentication failed/.test(error.stderr)) {
+      return new HubShareError(401, 'unauthorized', 'The HubShare service did not accept your token; sign in again.');
+    }
+    return error;
+  }
+}
+
+/** Validates `owner/name`. @throws BadRequest otherwise. */
+export function parseProjectPath(raw: string): string {
+  const parts = raw.split('/');
+  if (parts.length !== 2) {
+    throw new BadRequest(`"${raw.slice(0, 80)}" is not a project: write it as OWNER/NAME.`, 'invalid_project');
+  }
+  return `${parseUserName(parts[0])}/${parseProjectName(parts[1])}`;
+}
+
+/** Escapes the characters gitignore patterns treat specially. */
+function escapeGlob(path: string): string {
+  return path.replace(/[\\*?[\]!#]/g, match => `\\${match}`);
+}

@@ -1,0 +1,65 @@
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/**
+ * The hidden folder inside a checkout that holds HubShare's history (used as GIT_DIR with the
+ * folder as work tree). It is not `.git`, so the user's own git never sees it, and HubShare never
+ * reads or writes a `.git` the user keeps.
+ */
+export const HUBSHARE_DIR = '.hubshare';
+
+/** Whether `dir` is the root of a HubShare checkout. */
+export function isCheckout(dir: string): boolean {
+  return existsSync(join(dir, HUBSHARE_DIR, 'HEAD'));
+}
+
+/** The checkout containing `path` (itself or the nearest parent), or undefined. */
+export function findCheckout(path: string): string | undefined {
+  let current = resolve(path);
+  for (;;) {
+    if (isCheckout(current)) {
+      return current;
+    }
+    const parent = dirname(current);
+    if (parent === current) {
+      return undefined;
+    }
+    current = parent;
+  }
+}
+
+/**
+ * Sub-folders the user manages with git themselves (they hold a `.git` folder or file): HubShare
+ * leaves them out entirely. Paths are relative to the checkout, with `/` separators.
+ */
+export function nestedRepositories(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name === HUBSHARE_DIR && dir === root) {
+        continue;
+      }
+      if (name === '.git') {
+        continue;
+      }
+      const path = join(dir, name);
+      // lstat: a symbolic link to a folder is not followed (it may point anywhere).
+      if (!lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+        continue;
+      }
+      if (existsSync(join(path, '.git'))) {
+        found.push(relative(root, path).split(sep).join('/'));
+        continue;
+      }
+      walk(path);
+    }
+  };
+  walk(root);
+  return found.sort();
+}

@@ -1,0 +1,201 @@
+import { relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HubShareError } from '../shared/errors';
+import { version } from '../shared/version';
+import { type CheckoutStatus, Checkouts, type ConflictedFile, type ServiceTarget } from './checkouts/checkouts';
+import { findCheckout } from './checkouts/layout';
+import { parseServiceUrl } from './config';
+import { callService, type ServiceProject } from './service-client';
+
+export const CLI_USAGE = `Usage: hubshare <command> [options]
+
+  publish [DIR] [--name N] [--visibility private|hub] [-m MSG]   share a folder as a new project
+  checkout OWNER/NAME [DIR]                                       get a copy of a project
+  list                                                            projects you can read
+  status [DIR]                                                    clean, local changes, behind, ahead, diverged or conflicted
+  push [DIR] [-m MSG]                                             commit this folder's state and push it
+  pull [DIR]                                                      commit local changes, fetch and merge
+  resolve FILE... --mine|--theirs  |  resolve --all --mine|--theirs   pick a version of conflicted files
+  continue [DIR]                                                  finish a pull once every file is picked
+  abort [DIR]                                                     cancel a pull: everything back as before it
+
+Talks to the service at $HUBSHARE_URL with $HUBSHARE_TOKEN (inside JupyterHub: $JUPYTERHUB_API_TOKEN).
+Exit codes: 0 done, 1 conflicts to resolve, 2 usage, 3 not signed in / no permission, 4 not found, 5 other failure.`;
+
+export interface HubShareCliIO {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+class UsageError extends Error {}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError) {
+    return 2;
+  }
+  if (error instanceof HubShareError) {
+    if (error.status === 401 || error.status === 403) {
+      return 3;
+    }
+    if (error.status === 404) {
+      return 4;
+    }
+    if (error.status === 400 && error.code === 'usage') {
+      return 2;
+    }
+  }
+  return 5;
+}
+
+async function signIn(env: NodeJS.ProcessEnv): Promise<ServiceTarget> {
+  const url = parseServiceUrl(env.HUBSHARE_URL);
+  const token = env.HUBSHARE_TOKEN || env.JUPYTERHUB_API_TOKEN;
+  if (!url || !token) {
+    throw new HubShareError(401, 'not_signed_in', 'Not signed in: set HUBSHARE_URL and HUBSHARE_TOKEN (a token from your HubShare admin).');
+  }
+  const me = await callService<{ name: string }>({ url, token }, 'GET', '/user');
+  return { url, token, userName: me.name };
+}
+
+function describeConflicts(conflicts: readonly ConflictedFile[]): string {
+  const words: Record<ConflictedFile['kind'], string> = {
+    'both-changed': 'changed here and there',
+    'both-added': 'added here and there',
+    'deleted-by-me': 'deleted here, changed there',
+    'deleted-by-them': 'changed here, deleted there'
+  };
+  return conflicts.map(conflict => `  ${conflict.path}  (${words[conflict.kind]})`).join('\n');
+}
+
+function describeStatus(status: CheckoutStatus): string {
+  const headline: Record<CheckoutStatus['state'], string> = {
+    clean: 'Up to date.',
+    'local-changes': 'You have changes to push.',
+    behind: `Updates are available (${status.behind}): pull.`,
+    ahead: `Your commits are not pushed yet (${status.ahead}): push.`,
+    diverged: 'You and others both changed it: pull, then push.',
+    conflicted: 'A pull is waiting for you to pick mine or theirs.'
+  };
+  const files = status.state === 'conflicted' ? describeConflicts(status.conflicts) : status.changed.map(path => `  ${path}`).join('\n');
+  return [`${status.project} in ${status.root}`, headline[status.state], files].filter(Boolean).join('\n');
+}
+
+/** Runs one `hubshare` command; returns its exit code. */
+export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      (command === undefined ? io.err : io.out)(CLI_USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version') {
+      io.out(version);
+      return 0;
+    }
+    const options = {
+      name: { type: 'string' },
+      visibility: { type: 'string' },
+      message: { type: 'string', short: 'm' },
+      mine: { type: 'boolean' },
+      theirs: { type: 'boolean' },
+      all: { type: 'boolean' }
+    } as const;
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...rest], options, strict: true, allowPositionals: true });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const { values, positionals } = parsed;
+    const dirArg = (index = 0) => positionals[index] ?? io.cwd;
+    const known = ['publish', 'checkout', 'list', 'status', 'push', 'pull', 'resolve', 'continue', 'abort'];
+    if (!known.includes(command)) {
+      throw new UsageError(`Unknown command "${command.slice(0, 40)}".`);
+    }
+    const target = await signIn(io.env);
+    const checkouts = new Checkouts(target);
+    const inCwd = (path: string) => resolve(io.cwd, path);
+    switch (command) {
+      case 'publish': {
+        if (values.visibility !== undefined && values.visibility !== 'private' && values.visibility !== 'hub') {
+          throw new UsageError('--visibility must be private or hub.');
+        }
+        const project = await checkouts.publish(inCwd(dirArg()), {
+          name: values.name,
+          visibility: values.visibility,
+          message: values.message
+        });
+        io.out(`Published ${project.owner}/${project.name}.`);
+        return 0;
+      }
+      case 'checkout': {
+        if (positionals.length < 1 || positionals.length > 2) {
+          throw new UsageError('checkout takes OWNER/NAME and, optionally, a folder.');
+        }
+        const root = await checkouts.checkout(positionals[0], positionals[1] ? inCwd(positionals[1]) : inCwd(positionals[0].split('/')[1] ?? ''));
+        io.out(`Checked out ${positionals[0]} into ${root}.`);
+        return 0;
+      }
+      case 'list': {
+        const { projects } = await callService<{ projects: ServiceProject[] }>(target, 'GET', '/projects?scope=all');
+        for (const project of projects) {
+          io.out(`${project.owner}/${project.name}\t${project.myLevel}\t${project.visibility}\t${project.description}`);
+        }
+        return 0;
+      }
+      case 'status':
+        io.out(describeStatus(await checkouts.status(inCwd(dirArg()))));
+        return 0;
+      case 'push': {
+        const result = await checkouts.push(inCwd(dirArg()), values.message);
+        io.out(result.pushed ? 'Pushed.' : 'Nothing to push.');
+        return 0;
+      }
+      case 'pull': {
+        const result = await checkouts.pull(inCwd(dirArg()));
+        if (result.state === 'conflicted') {
+          io.err(`Both sides changed these files; pick a version of each (hubshare resolve FILE --mine|--theirs), then hubshare continue — or hubshare abort:\n${describeConflicts(result.conflicts)}`);
+          return 1;
+        }
+        io.out(result.state === 'updated' ? 'Pulled the latest changes.' : 'Already up to date.');
+        return 0;
+      }
+      case 'resolve': {
+        if (values.mine === values.theirs) {
+          throw new UsageError('resolve needs exactly one of --mine or --theirs.');
+        }
+        const side = values.mine ? 'mine' : 'theirs';
+        if (values.all ? positionals.length > 0 : positionals.length === 0) {
+          throw new UsageError('resolve takes files, or --all.');
+        }
+        const root = findCheckout(io.cwd);
+        if (!root) {
+          throw new HubShareError(404, 'not_a_checkout', `${io.cwd} is not inside a HubShare checkout.`);
+        }
+        const files = positionals.map(file => relative(root, resolve(io.cwd, file)).split(sep).join('/'));
+        const left = await checkouts.resolve(root, values.all ? 'all' : files, side);
+        io.out(left.length === 0 ? 'Every file is picked: run hubshare continue.' : `Still to pick:\n${describeConflicts(left)}`);
+        return left.length === 0 ? 0 : 1;
+      }
+      case 'continue':
+        await checkouts.continue(inCwd(dirArg()));
+        io.out('Pull finished. Push when you are ready.');
+        return 0;
+      case 'abort':
+        await checkouts.abort(inCwd(dirArg()));
+        io.out('Pull cancelled; your files are as they were.');
+        return 0;
+    }
+    throw new UsageError(`Unknown command "${command}".`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`hubshare: ${error.message}\n\n${CLI_USAGE}`);
+      return 2;
+    }
+    const message = error instanceof HubShareError ? error.message : error instanceof Error ? error.message : String(error);
+    io.err(`hubshare: ${message}`);
+    return exitCodeOf(error);
+  }
+}

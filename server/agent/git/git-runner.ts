@@ -1,0 +1,107 @@
+// The one module of the agent that runs git (through simple-git). Everything else asks it.
+import { type SimpleGit, simpleGit } from 'simple-git';
+
+/** A failed git command: git's own words, for logs and for mapping to user messages. */
+export class AgentGitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string
+  ) {
+    super(`git ${args[0] ?? ''} failed: ${stderr.trim().slice(0, 1000)}`);
+  }
+}
+
+/** Who commits, and the credential for the remote, for one operation. */
+export interface GitIdentity {
+  userName: string;
+  /** Sent as an HTTP header to the remote; travels in the environment only, never argv or disk. */
+  token?: string;
+  /** Protocols git may use for the remote (`https`, and `http` for the configured service). */
+  allowProtocols: readonly ('https' | 'http' | 'file')[];
+}
+
+/**
+ * Runs git on a checkout whose history lives in its own git directory (never the user's `.git`).
+ * Configuration reaches git through GIT_CONFIG_COUNT in the child's environment: the token header,
+ * disabled hooks, the protocol allow-list, the author; GIT_CONFIG_GLOBAL points at /dev/null so
+ * the user's own git configuration cannot change what HubShare's git does. simple-git blocks these
+ * by default; this module allows exactly those three categories, for values it sets itself.
+ */
+export class CheckoutGit {
+  constructor(
+    readonly gitDir: string,
+    readonly workTree: string,
+    private readonly identity: GitIdentity
+  ) {}
+
+  private client(): SimpleGit {
+    const config: [string, string][] = [
+      ['core.hooksPath', '/dev/null'],
+      ['core.autocrlf', 'false'],
+      ['core.quotePath', 'false'],
+      ['user.name', this.identity.userName],
+      ['user.email', `${this.identity.userName}@users.hubshare.invalid`],
+      ['submodule.recurse', 'false'],
+      ['merge.renames', 'true'],
+      ['pull.rebase', 'false']
+    ];
+    if (this.identity.token) {
+      config.push(['http.extraHeader', `Authorization: token ${this.identity.token}`]);
+    }
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/nonexistent',
+      LANG: 'C',
+      GIT_DIR: this.gitDir,
+      GIT_WORK_TREE: this.workTree,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_TERMINAL_PROMPT: '0',
+      // Only these transports, for every command and every URL git meets (submodules included).
+      GIT_ALLOW_PROTOCOL: this.identity.allowProtocols.join(':'),
+      GIT_CEILING_DIRECTORIES: this.workTree,
+      GIT_CONFIG_COUNT: String(config.length)
+    };
+    config.forEach(([key, value], index) => {
+      env[`GIT_CONFIG_KEY_${index}`] = key;
+      env[`GIT_CONFIG_VALUE_${index}`] = value;
+    });
+    return simpleGit({
+      baseDir: this.workTree,
+      // Any non-zero exit is a failure (simple-git's default also wants stderr output, which
+      // `git diff --quiet` or `merge-base --is-ancestor` never write).
+      errors: (error, result) => {
+        if (error) {
+          return error;
+        }
+        return result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr]);
+      },
+      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeHooksPath: true, allowUnsafeConfigPaths: true }
+    }).env(env);
+  }
+
+  /**
+   * Runs `git <args>` and returns stdout.
+   * @throws AgentGitError with git's stderr when it fails.
+   */
+  async run(args: readonly string[]): Promise<string> {
+    try {
+      return await this.client().raw([...args]);
+    } catch (error) {
+      throw new AgentGitError(args, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Runs git and reports whether it succeeded, for commands whose failure is an answer. */
+  async succeeds(args: readonly string[]): Promise<boolean> {
+    try {
+      await this.run(args);
+      return true;
+    } catch (error) {
+      if (error instanceof AgentGitError) {
+        return false;
+      }
+      throw error;
+    }
+  }
+}

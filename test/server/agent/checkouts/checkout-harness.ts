@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runHubShareCli } from '../../../../server/agent/cli';
+
+/** What one `hubshare` command did. */
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs the `hubshare` CLI in-process, as `user`, in `cwd`. */
+export async function hubshare(service: { url: string }, token: string, cwd: string, ...argv: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runHubShareCli(argv, {
+    out: text => out.push(text),
+    err: text => err.push(text),
+    env: { HUBSHARE_URL: service.url, HUBSHARE_TOKEN: token },
+    cwd
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/**
+ * Every file under `dir` with a hash of its bytes (links by target), skipping `skip` names at
+ * the top: two equal values mean byte-for-byte equal trees.
+ */
+export function treeHash(dir: string, skip: readonly string[] = []): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (current: string) => {
+    for (const name of readdirSync(current).sort()) {
+      const path = join(current, name);
+      const rel = relative(dir, path);
+      if (current === dir && skip.includes(name)) {
+        continue;
+      }
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) {
+        result[rel] = `link:${readlinkSync(path)}`;
+      } else if (stat.isDirectory()) {
+        walk(path);
+      } else {
+        result[rel] = createHash('sha256').update(readFileSync(path)).digest('hex');
+      }
+    }
+  };
+  walk(dir);
+  return result;
+}
+
+/** A small valid notebook whose one code cell holds `source`. */
+export function notebook(source: string): string {
+  return `${JSON.stringify(
+    {
+      cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [source] }],
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+      nbformat: 4,
+      nbformat_minor: 5
+    },
+    null,
+    1
+  )}\n`;
+}
+
+/** Throws unless every .ipynb under `dir` parses as a notebook. */
+export function expectNotebooksValid(dir: string): void {
+  for (const path of Object.keys(treeHash(dir, ['.hubshare', '.git']))) {
+    if (path.endsWith('.ipynb')) {
+      const parsed = JSON.parse(readFileSync(join(dir, path), 'utf8')) as { nbformat?: unknown; cells?: unknown };
+      if (parsed.nbformat !== 4 || !Array.isArray(parsed.cells)) {
+        throw new Error(`${path} is not a notebook`);
+      }
+    }
+  }
+}

@@ -1,0 +1,266 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../../http-harness';
+import { startTestService, type TestService } from '../../service/service-harness';
+import { expectNotebooksValid, hubshare, notebook, treeHash } from './checkout-harness';
+
+let service: TestService;
+let work: ReturnType<typeof temporaryDirectory>;
+const tokens: Record<string, string> = {};
+let counter = 0;
+
+beforeAll(async () => {
+  service = await startTestService();
+  work = temporaryDirectory('hubshare-checkouts-');
+  // git (through the agent) runs with this HOME: the token must never appear in it.
+  process.env.HOME = join(work.path, 'home');
+  mkdirSync(process.env.HOME);
+  tokens.alice = await service.userWithToken('alice');
+  tokens.bob = await service.userWithToken('bob');
+});
+afterAll(async () => {
+  await service.close();
+  work.remove();
+});
+
+const as = (user: string, cwd: string, ...argv: string[]) => hubshare(service, tokens[user], cwd, ...argv);
+
+/** A fresh project published by alice (notebook, CSV, text, binary), checked out by bob with write access. */
+async function sharedProject(): Promise<{ name: string; mine: string; theirs: string }> {
+  counter += 1;
+  const name = `study-${counter}`;
+  const mine = join(work.path, `alice-${name}`);
+  mkdirSync(mine);
+  writeFileSync(join(mine, 'analysis.ipynb'), notebook('x = 1'));
+  writeFileSync(join(mine, 'data.csv'), 'a,b\n1,2\n');
+  writeFileSync(join(mine, 'notes.txt'), 'first\n');
+  writeFileSync(join(mine, 'plot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
+  expect(await as('alice', mine, 'publish', '--name', name)).toMatchObject({ code: 0, out: `Published alice/${name}.` });
+  const grant = await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
+    method: 'PUT',
+    headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ level: 'write' })
+  });
+  expect(grant.status).toBe(200);
+  const theirs = join(work.path, `bob-${name}`);
+  expect((await as('bob', work.path, 'checkout', `alice/${name}`, theirs)).code).toBe(0);
+  return { name, mine, theirs };
+}
+
+describe('two users through the hubshare CLI', () => {
+  it('publish → share → checkout → edit → push → pull', async () => {
+    const { mine, theirs } = await sharedProject();
+    expect(readFileSync(join(theirs, 'data.csv'), 'utf8')).toBe('a,b\n1,2\n');
+    expect((await as('bob', theirs, 'status')).out).toContain('Up to date.');
+
+    writeFileSync(join(theirs, 'data.csv'), 'a,b\n1,2\n3,4\n');
+    expect((await as('bob', theirs, 'status')).out).toMatch(/You have changes to push\.\n {2}data\.csv/);
+    expect(await as('bob', theirs, 'push', '-m', 'more rows')).toMatchObject({ code: 0, out: 'Pushed.' });
+    expect((await as('alice', mine, 'status')).out).toContain('Updates are available (1): pull.');
+    expect(await as('alice', mine, 'pull')).toMatchObject({ code: 0, out: 'Pulled the latest changes.' });
+    expect(readFileSync(join(mine, 'data.csv'), 'utf8')).toBe('a,b\n1,2\n3,4\n');
+    expect((await as('alice', mine, 'push')).out).toBe('Nothing to push.');
+  });
+
+  it('refuses a push when someone pushed first, and changes nothing', async () => {
+    const { mine, theirs } = await sharedProject();
+    writeFileSync(join(theirs, 'notes.txt'), 'bob\n');
+    expect((await as('bob', theirs, 'push')).code).toBe(0);
+    writeFileSync(join(mine, 'notes.txt'), 'alice\n');
+    const before = treeHash(mine, ['.hubshare']);
+    const headBefore = readFileSync(join(mine, '.hubshare', 'refs', 'heads', 'main'), 'utf8');
+    const refused = await as('alice', mine, 'push');
+    expect(refused).toMatchObject({ code: 5, err: 'hubshare: Someone pushed first: pull, then push.' });
+    expect(treeHash(mine, ['.hubshare'])).toEqual(before);
+    expect(readFileSync(join(mine, '.hubshare', 'refs', 'heads', 'main'), 'utf8')).toBe(headBefore);
+    expect((await as('alice', mine, 'status')).out).toContain('You and others both changed it');
+  });
+
+  it('answers with the documented exit codes', async () => {
+    expect((await as('alice', work.path, 'checkout', 'alice/does-not-exist')).code).toBe(4);
+    expect((await as('alice', work.path, 'frobnicate')).code).toBe(2);
+    expect((await hubshare(service, 'hs_wrong', work.path, 'list')).code).toBe(3);
+    expect((await as('alice', work.path, 'status')).code).toBe(4);
+  });
+});
+
+describe('conflicts: pick mine or theirs per file', () => {
+  async function conflicted() {
+    const project = await sharedProject();
+    const { mine, theirs } = project;
+    // Theirs (bob) pushes first.
+    writeFileSync(join(theirs, 'analysis.ipynb'), notebook('x = "bob"'));
+    writeFileSync(join(theirs, 'notes.txt'), 'bob\n');
+    writeFileSync(join(theirs, 'plot.png'), Buffer.from([1, 1, 1]));
+    rmSync(join(theirs, 'data.csv'));
+    writeFileSync(join(theirs, 'new.md'), '# bob\n');
+    expect((await as('bob', theirs, 'push')).code).toBe(0);
+    // Mine (alice) changed the same files.
+    writeFileSync(join(mine, 'analysis.ipynb'), notebook('x = "alice"'));
+    rmSync(join(mine, 'notes.txt'));
+    writeFileSync(join(mine, 'plot.png'), Buffer.from([2, 2, 2]));
+    writeFileSync(join(mine, 'data.csv'), 'a,b\nalice\n');
+    writeFileSync(join(mine, 'new.md'), '# alice\n');
+    writeFileSync(join(mine, 'untracked-draft.txt'), 'draft\n');
+    return project;
+  }
+
+  it('lists every conflicted file with its kind, keeping every notebook valid on disk', async () => {
+    const { mine } = await conflicted();
+    const pull = await as('alice', mine, 'pull');
+    expect(pull.code).toBe(1);
+    expect(pull.err).toContain('analysis.ipynb  (changed here and there)');
+    expect(pull.err).toContain('data.csv  (changed here, deleted there)');
+    expect(pull.err).toContain('new.md  (added here and there)');
+    expect(pull.err).toContain('notes.txt  (deleted here, changed there)');
+    expect(pull.err).toContain('plot.png  (changed here and there)');
+    expectNotebooksValid(mine);
+    expect(readFileSync(join(mine, 'analysis.ipynb'), 'utf8')).toBe(notebook('x = "alice"'));
+    expect((await as('alice', mine, 'push')).code).toBe(5);
+    expect((await as('alice', mine, 'continue')).err).toContain('Pick mine or theirs first');
+  });
+
+  it('applies mixed picks, then continue completes the merge and push works', async () => {
+    const { mine, theirs } = await conflicted();
+    expect((await as('alice', mine, 'pull')).code).toBe(1);
+    expect((await as('alice', mine, 'resolve', 'analysis.ipynb', '--theirs')).code).toBe(1);
+    expectNotebooksValid(mine);
+    expect((await as('alice', mine, 'resolve', 'data.csv', 'plot.png', '--mine')).code).toBe(1);
+    expect((await as('alice', mine, 'resolve', 'notes.txt', '--theirs')).code).toBe(1);
+    expect(await as('alice', mine, 'resolve', 'new.md', '--mine')).toMatchObject({ code: 0, out: 'Every file is picked: run hubshare continue.' });
+    expect((await as('alice', mine, 'continue')).code).toBe(0);
+    expect(readFileSync(join(mine, 'analysis.ipynb'), 'utf8')).toBe(notebook('x = "bob"'));
+    expect(readFileSync(join(mine, 'data.csv'), 'utf8')).toBe('a,b\nalice\n');
+    expect([...readFileSync(join(mine, 'plot.png'))]).toEqual([2, 2, 2]);
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('bob\n');
+    expect(readFileSync(join(mine, 'new.md'), 'utf8')).toBe('# alice\n');
+    expect(readFileSync(join(mine, 'untracked-draft.txt'), 'utf8')).toBe('draft\n');
+    expect((await as('alice', mine, 'push')).code).toBe(0);
+    expect((await as('bob', theirs, 'pull')).code).toBe(0);
+    expect(treeHash(theirs, ['.hubshare'])).toEqual(treeHash(mine, ['.hubshare']));
+  });
+
+  it.each(['mine', 'theirs'] as const)('resolves all as %s', async side => {
+    const { mine, theirs } = await conflicted();
+    const theirsFiles = treeHash(theirs, ['.hubshare']);
+    const mineFiles = treeHash(mine, ['.hubshare']);
+    expect((await as('alice', mine, 'pull')).code).toBe(1);
+    expect((await as('alice', mine, 'resolve', '--all', `--${side}`)).code).toBe(0);
+    expect((await as('alice', mine, 'continue')).code).toBe(0);
+    expectNotebooksValid(mine);
+    const { 'untracked-draft.txt': draft, ...mineTracked } = mineFiles;
+    expect(draft).toBeDefined();
+    expect(treeHash(mine, ['.hubshare', 'untracked-draft.txt'])).toEqual(side === 'mine' ? mineTracked : theirsFiles);
+  });
+
+  it('abort puts back every byte the user had before the pull', async () => {
+    const { mine } = await conflicted();
+    const before = treeHash(mine, ['.hubshare']);
+    expect((await as('alice', mine, 'pull')).code).toBe(1);
+    await as('alice', mine, 'resolve', 'analysis.ipynb', '--theirs');
+    expect((await as('alice', mine, 'abort')).code).toBe(0);
+    expect(treeHash(mine, ['.hubshare'])).toEqual(before);
+    expect((await as('alice', mine, 'status')).out).toContain('You and others both changed it');
+  });
+});
+
+describe('folders the user manages with git themselves', () => {
+  const userGit = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' }, encoding: 'utf8' });
+
+  beforeEach(() => {
+    writeFileSync(join(process.env.HOME ?? '', '.gitconfig'), '[user]\n\tname = Owner\n\temail = owner@example.org\n');
+  });
+
+  it('never reads, writes or tracks the user\'s .git, at the top or in a sub-folder', async () => {
+    counter += 1;
+    const name = `own-git-${counter}`;
+    const dir = join(work.path, name);
+    mkdirSync(join(dir, 'vendored'), { recursive: true });
+    userGit(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'model.py'), 'print(1)\n');
+    userGit(dir, 'add', 'model.py');
+    userGit(dir, 'commit', '-qm', 'mine');
+    writeFileSync(join(dir, 'model.py'), 'print(2)\n');
+    userGit(dir, 'stash', '-q');
+    writeFileSync(join(dir, 'scratch.txt'), 'untracked\n');
+    userGit(join(dir, 'vendored'), 'init', '-q');
+    writeFileSync(join(dir, 'vendored', 'lib.py'), 'x = 1\n');
+
+    const gitBefore = treeHash(join(dir, '.git'));
+    const vendoredBefore = treeHash(join(dir, 'vendored'));
+    const statusBefore = userGit(dir, 'status', '--porcelain', '--ignored');
+
+    expect((await as('alice', dir, 'publish')).code).toBe(0);
+    writeFileSync(join(dir, 'scratch.txt'), 'changed\n');
+    expect((await as('alice', dir, 'push')).code).toBe(0);
+    expect((await as('alice', dir, 'pull')).code).toBe(0);
+
+    expect(treeHash(join(dir, '.git'))).toEqual(gitBefore);
+    expect(treeHash(join(dir, 'vendored'))).toEqual(vendoredBefore);
+    expect(userGit(dir, 'status', '--porcelain', '--ignored')).toBe(statusBefore.replace('?? scratch.txt\n', '?? .hubshare/\n?? scratch.txt\n'));
+
+    const copy = join(work.path, `${name}-copy`);
+    expect((await as('bob', work.path, 'checkout', `alice/${name}`, copy)).code).toBe(4);
+    await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
+      method: 'PUT',
+      headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ level: 'read' })
+    });
+    expect((await as('bob', work.path, 'checkout', `alice/${name}`, copy)).code).toBe(0);
+    expect(existsSync(join(copy, 'model.py'))).toBe(true);
+    expect(existsSync(join(copy, 'scratch.txt'))).toBe(true);
+    expect(existsSync(join(copy, '.git'))).toBe(false);
+    expect(existsSync(join(copy, 'vendored'))).toBe(false);
+  });
+});
+
+describe('checkouts keep working and keep secrets', () => {
+  it('still pulls and pushes after the folder is renamed', async () => {
+    const { mine, theirs } = await sharedProject();
+    const moved = `${mine}-moved`;
+    renameSync(mine, moved);
+    writeFileSync(join(theirs, 'notes.txt'), 'from bob\n');
+    expect((await as('bob', theirs, 'push')).code).toBe(0);
+    expect((await as('alice', moved, 'pull')).code).toBe(0);
+    expect(readFileSync(join(moved, 'notes.txt'), 'utf8')).toBe('from bob\n');
+    writeFileSync(join(moved, 'notes.txt'), 'from alice\n');
+    expect((await as('alice', moved, 'push')).code).toBe(0);
+  });
+
+  it('runs one operation at a time per checkout; the other is refused clearly and nothing breaks', async () => {
+    const { mine } = await sharedProject();
+    writeFileSync(join(mine, 'notes.txt'), 'concurrent\n');
+    const results = await Promise.all([as('alice', mine, 'push'), as('alice', mine, 'push'), as('alice', mine, 'status')]);
+    for (const result of results.filter(r => r.code !== 0)) {
+      expect(result.err).toContain('Another HubShare operation');
+    }
+    expect(results.some(r => r.code === 0)).toBe(true);
+    expect((await as('alice', mine, 'push')).code).toBe(0);
+    expect((await as('alice', mine, 'status')).out).toContain('Up to date.');
+  });
+
+  it('recovers a lock left by a process that was killed', async () => {
+    const { mine } = await sharedProject();
+    writeFileSync(join(mine, '.hubshare', 'hubshare.lock'), '999999');
+    expect((await as('alice', mine, 'status')).code).toBe(0);
+  });
+
+  it('never writes a token into a checkout or HOME', async () => {
+    const { mine, theirs } = await sharedProject();
+    writeFileSync(join(mine, 'notes.txt'), 'x\n');
+    await as('alice', mine, 'push');
+    await as('bob', theirs, 'pull');
+    for (const root of [work.path, process.env.HOME ?? '']) {
+      const files = Object.keys(treeHash(root));
+      for (const file of files) {
+        const text = readFileSync(join(root, file)).toString('latin1');
+        for (const token of Object.values(tokens)) {
+          expect(text.includes(token), `${file} holds a token`).toBe(false);
+        }
+      }
+    }
+  });
+});
