@@ -27,6 +27,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: { max
   const dataDir = temporaryDirectory('hubshare-service-');
   const postgres = engine === 'postgres' ? await freshPostgresDatabase() : undefined;
   const logs: string[] = [];
+  const issuedTokens: string[] = [];
   const data = await openServiceData({ dataDir: dataDir.path, databaseUrl: postgres?.url });
   const accounts = new Accounts(new AccountsStore(data.db));
   const { app } = createServiceApp({
@@ -46,9 +47,16 @@ export async function startTestService(engine: Engine = 'sqlite', options: { max
     accounts,
     async userWithToken(name, options = {}) {
       await accounts.addUser(name, { admin: options.admin, existOk: true });
-      return (await accounts.createToken(name, 'test')).token;
+      const { token } = await accounts.createToken(name, 'test');
+      issuedTokens.push(token);
+      return token;
     },
     async close() {
+      // Every suite that starts a service greps its whole log for every token it issued.
+      const leaked = issuedTokens.filter(token => logs.some(line => line.includes(token) || line.includes(token.slice(3))));
+      if (leaked.length > 0) {
+        throw new Error(`the service log holds ${leaked.length} token(s)`);
+      }
       await server.close();
       await data.close();
       await postgres?.drop();
