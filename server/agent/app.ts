@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { createJsonApp } from '../shared/json-app';
 import type { RouteTable } from '../shared/route-table';
 import { proxiedFromJupyter } from './access';
+import { checkoutRoutes } from './routes/checkout-routes';
 import { statusRoutes } from './routes/status';
 import type { ServiceClient } from './service-client';
 
@@ -21,6 +22,7 @@ export function createAgentApp(deps: AgentDependencies): { app: Express; routes:
   return createJsonApp(
     routes => {
       statusRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
+      checkoutRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
     },
     { log: deps.log }
   );

@@ -27,6 +27,18 @@ export class ServiceClient {
     this.baseUrl = baseUrl ? baseUrl.replace(/\/+$/, '') : null;
   }
 
+  /**
+   * The service and the signed-in user, for an operation that needs them.
+   * @throws Unauthorized when no service or token is configured or the token is refused.
+   */
+  async target(): Promise<{ url: string; token: string; userName: string }> {
+    if (!this.baseUrl || !this.token) {
+      throw new HubShareError(401, 'not_signed_in', 'HubShare is not connected: this server has no service URL or token.');
+    }
+    const me = await callService<{ name: string }>({ url: this.baseUrl, token: this.token }, 'GET', '/user');
+    return { url: this.baseUrl, token: this.token, userName: me.name };
+  }
+
   /** Checks that the service answers and that it knows who we are. Never throws. */
   async status(): Promise<ServiceStatus> {
     if (!this.baseUrl) {

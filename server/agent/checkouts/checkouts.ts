@@ -5,7 +5,7 @@ import { parseProjectName, parseUserName } from '../../shared/names';
 import { AgentGitError, CheckoutGit } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
-import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories } from './layout';
+import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
 /** The service and the signed-in user, as every operation needs them. */
 export interface ServiceTarget {
@@ -40,7 +40,6 @@ export interface CheckoutStatus {
 
 const MAIN = 'refs/heads/main';
 const TRACKING = 'refs/remotes/origin/main';
-const PULL_STATE = 'hubshare-pull.json';
 
 /** What `abort` needs to restore: HEAD before the pull, and the commit of the files as they were. */
 interface PullState {
@@ -146,7 +145,7 @@ export class Checkouts {
       const git = this.git(root);
       const project = await this.projectOf(git);
       const conflicts = await this.conflicts(git, root);
-      if (conflicts.length > 0 || existsSync(join(root, HUBSHARE_DIR, PULL_STATE))) {
+      if (conflicts.length > 0 || pullInProgress(root)) {
         return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts };
       }
       await this.fetch(git, project);
@@ -235,7 +234,7 @@ export class Checkouts {
         throw new HubShareError(500, 'merge_failed', 'Pulling failed; your files are as they were. See the agent log.');
       }
       const state: PullState = { before, localSnapshot };
-      writeFileSync(join(root, HUBSHARE_DIR, PULL_STATE), JSON.stringify(state));
+      writeFileSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE), JSON.stringify(state));
       return { state: 'conflicted', conflicts };
     });
   }
@@ -276,11 +275,11 @@ export class Checkouts {
       if (left.length > 0) {
         throw new Conflict(`Pick mine or theirs first for: ${left.map(c => c.path).join(', ')}.`, 'conflicts_left');
       }
-      if (!existsSync(join(root, HUBSHARE_DIR, PULL_STATE))) {
+      if (!pullInProgress(root)) {
         throw new BadRequest('There is no pull to finish here.', 'no_pull');
       }
       await git.run(['commit', '--quiet', '--no-edit']);
-      rmSync(join(root, HUBSHARE_DIR, PULL_STATE));
+      rmSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE));
     });
   }
 
@@ -288,7 +287,7 @@ export class Checkouts {
   async abort(dir: string): Promise<void> {
     const root = this.requireCheckout(dir);
     await withCheckoutLock(root, async () => {
-      const stateFile = join(root, HUBSHARE_DIR, PULL_STATE);
+      const stateFile = join(root, HUBSHARE_DIR, PULL_STATE_FILE);
       if (!existsSync(stateFile)) {
         throw new BadRequest('There is no pull to cancel here.', 'no_pull');
       }
@@ -296,6 +295,20 @@ export class Checkouts {
       await this.restore(this.git(root), state);
       rmSync(stateFile);
     });
+  }
+
+  /** Their version of a conflicted file, for a side-by-side preview. @throws BadRequest when the file is not conflicted. */
+  async theirs(dir: string, path: string): Promise<Buffer> {
+    const root = this.requireCheckout(dir);
+    const git = this.git(root);
+    const conflict = (await this.conflicts(git, root)).find(candidate => candidate.path === path);
+    if (!conflict) {
+      throw new BadRequest(`${path} is not a file waiting for a pick.`, 'not_conflicted');
+    }
+    if (conflict.kind === 'deleted-by-them') {
+      throw new NotFound(`${path} was deleted on the other side.`, 'deleted_by_them');
+    }
+    return git.blob(`:3:${path}`);
   }
 
   // — internals —
@@ -309,7 +322,7 @@ export class Checkouts {
   }
 
   private refuseDuringPull(root: string): void {
-    if (existsSync(join(root, HUBSHARE_DIR, PULL_STATE))) {
+    if (pullInProgress(root)) {
       throw new Conflict('A pull is waiting for you to pick mine or theirs: resolve and continue, or abort it.', 'pull_in_progress');
     }
   }

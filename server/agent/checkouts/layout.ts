@@ -8,6 +8,14 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  */
 export const HUBSHARE_DIR = '.hubshare';
 
+/** The file inside HUBSHARE_DIR that marks a pull waiting for picks (and holds what abort needs). */
+export const PULL_STATE_FILE = 'hubshare-pull.json';
+
+/** Whether a pull in this checkout is waiting for the user to pick mine or theirs. */
+export function pullInProgress(root: string): boolean {
+  return existsSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE));
+}
+
 /** Whether `dir` is the root of a HubShare checkout. */
 export function isCheckout(dir: string): boolean {
   return existsSync(join(dir, HUBSHARE_DIR, 'HEAD'));

@@ -92,6 +92,15 @@ export class CheckoutGit {
     }
   }
 
+  /** The bytes of a blob, e.g. `:3:notebook.ipynb` (theirs, during a pull), exactly as stored. */
+  async blob(spec: string): Promise<Buffer> {
+    try {
+      return await this.client().showBuffer([spec]);
+    } catch (error) {
+      throw new AgentGitError(['show', spec], error instanceof Error ? error.message : String(error));
+    }
+  }
+
   /** Runs git and reports whether it succeeded, for commands whose failure is an answer. */
   async succeeds(args: readonly string[]): Promise<boolean> {
     try {

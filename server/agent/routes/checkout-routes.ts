@@ -1,0 +1,124 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { BadRequest } from '../../shared/errors';
+import type { Access, RouteTable } from '../../shared/route-table';
+import { Checkouts } from '../checkouts/checkouts';
+import { HUBSHARE_DIR, isCheckout, pullInProgress } from '../checkouts/layout';
+import { relativeToRoot, resolveInRoot } from '../paths';
+import { callService, type ServiceClient } from '../service-client';
+
+const SCAN_DEPTH = 4;
+
+/** Checkouts under the root, without touching the network (the panel's "On this server"). */
+function findCheckouts(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (isCheckout(dir)) {
+      found.push(dir);
+      return;
+    }
+    if (depth >= SCAN_DEPTH) {
+      return;
+    }
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== HUBSHARE_DIR) {
+        walk(join(dir, entry.name), depth + 1);
+      }
+    }
+  };
+  walk(root, 0);
+  return found.sort();
+}
+
+function stringField(body: unknown, name: string, required = true): string | undefined {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  if (value === undefined && !required) {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new BadRequest(`"${name}" must be a string.`);
+  }
+  return value;
+}
+
+/**
+ * `/api/checkouts…` and `/api/projects`: what the Projects panel does, with the same code as the
+ * `hubshare` CLI. Paths are relative to Jupyter's root and never leave it.
+ */
+export function checkoutRoutes(routes: RouteTable, access: Access, deps: { rootDir: string; service: ServiceClient }): void {
+  const checkouts = async () => new Checkouts(await deps.service.target());
+  const folder = (raw: unknown) => resolveInRoot(deps.rootDir, raw);
+
+  routes.get('/api/projects', access, async (req, res) => {
+    const target = await deps.service.target();
+    const scope = typeof req.query.scope === 'string' ? req.query.scope : 'all';
+    res.json(await callService(target, 'GET', `/projects?scope=${encodeURIComponent(scope)}`));
+  });
+  routes.get('/api/checkouts', access, (_req, res) => {
+    res.json({
+      checkouts: findCheckouts(deps.rootDir).map(root => ({
+        path: relativeToRoot(deps.rootDir, root),
+        conflicted: pullInProgress(root)
+      }))
+    });
+  });
+  routes.get('/api/checkouts/status', access, async (req, res) => {
+    const status = await (await checkouts()).status(folder(req.query.path));
+    res.json({ ...status, root: relativeToRoot(deps.rootDir, status.root) });
+  });
+  routes.get('/api/checkouts/theirs', access, async (req, res) => {
+    const file = req.query.file;
+    if (typeof file !== 'string' || file.length === 0) {
+      throw new BadRequest('"file" must name a conflicted file.');
+    }
+    res.type('application/octet-stream').send(await (await checkouts()).theirs(folder(req.query.path), file));
+  });
+  routes.post('/api/checkouts/publish', access, async (req, res) => {
+    const visibility = stringField(req.body, 'visibility', false);
+    if (visibility !== undefined && visibility !== 'private' && visibility !== 'hub') {
+      throw new BadRequest('"visibility" must be "private" or "hub".');
+    }
+    const project = await (await checkouts()).publish(folder(stringField(req.body, 'path')), {
+      name: stringField(req.body, 'name', false),
+      visibility,
+      message: stringField(req.body, 'message', false)
+    });
+    res.status(201).json(project);
+  });
+  routes.post('/api/checkouts/checkout', access, async (req, res) => {
+    const root = await (await checkouts()).checkout(stringField(req.body, 'project') ?? '', folder(stringField(req.body, 'path')));
+    res.status(201).json({ path: relativeToRoot(deps.rootDir, root) });
+  });
+  routes.post('/api/checkouts/push', access, async (req, res) => {
+    res.json(await (await checkouts()).push(folder(stringField(req.body, 'path')), stringField(req.body, 'message', false)));
+  });
+  routes.post('/api/checkouts/pull', access, async (req, res) => {
+    res.json(await (await checkouts()).pull(folder(stringField(req.body, 'path'))));
+  });
+  routes.post('/api/checkouts/resolve', access, async (req, res) => {
+    const body = (req.body ?? {}) as { files?: unknown; side?: unknown };
+    if (body.side !== 'mine' && body.side !== 'theirs') {
+      throw new BadRequest('"side" must be "mine" or "theirs".');
+    }
+    const files = body.files === 'all' ? 'all' : Array.isArray(body.files) && body.files.every(f => typeof f === 'string') ? (body.files as string[]) : undefined;
+    if (files === undefined) {
+      throw new BadRequest('"files" must be a list of file paths, or "all".');
+    }
+    res.json({ conflicts: await (await checkouts()).resolve(folder(stringField(req.body, 'path')), files, body.side) });
+  });
+  routes.post('/api/checkouts/continue', access, async (req, res) => {
+    await (await checkouts()).continue(folder(stringField(req.body, 'path')));
+    res.json({ done: true });
+  });
+  routes.post('/api/checkouts/abort', access, async (req, res) => {
+    await (await checkouts()).abort(folder(stringField(req.body, 'path')));
+    res.json({ done: true });
+  });
+}
+
