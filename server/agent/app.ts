@@ -10,6 +10,8 @@ export interface AgentDependencies {
   rootDir: string;
   proxySecret: string;
   service: ServiceClient;
+  /** Let clones use http:// to loopback (tests only). */
+  allowHttpLoopback?: boolean;
   log?: (message: string) => void;
 }
 
@@ -22,7 +24,7 @@ export function createAgentApp(deps: AgentDependencies): { app: Express; routes:
   return createJsonApp(
     routes => {
       statusRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
-      checkoutRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
+      checkoutRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service, allowHttpLoopback: deps.allowHttpLoopback });
     },
     { log: deps.log }
   );

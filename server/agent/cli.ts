@@ -2,7 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
-import { type CheckoutStatus, Checkouts, type ConflictedFile, type ServiceTarget } from './checkouts/checkouts';
+import { type CheckoutStatus, Checkouts, cloneFolderName, type ConflictedFile, type ServiceTarget } from './checkouts/checkouts';
 import { findCheckout } from './checkouts/layout';
 import { parseServiceUrl } from './config';
 import { callService, type ServiceProject } from './service-client';
@@ -11,6 +11,7 @@ export const CLI_USAGE = `Usage: hubshare <command> [options]
 
   publish [DIR] [--name N] [--visibility private|hub] [-m MSG]   share a folder as a new project
   checkout OWNER/NAME [DIR]                                       get a copy of a project
+  clone URL [DIR]                                                 get a copy of a repository from the internet (https)
   list                                                            projects you can read
   status [DIR]                                                    clean, local changes, behind, ahead, diverged or conflicted
   push [DIR] [-m MSG]                                             commit this folder's state and push it
@@ -110,12 +111,12 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
     }
     const { values, positionals } = parsed;
     const dirArg = (index = 0) => positionals[index] ?? io.cwd;
-    const known = ['publish', 'checkout', 'list', 'status', 'push', 'pull', 'resolve', 'continue', 'abort'];
+    const known = ['publish', 'checkout', 'clone', 'list', 'status', 'push', 'pull', 'resolve', 'continue', 'abort'];
     if (!known.includes(command)) {
       throw new UsageError(`Unknown command "${command.slice(0, 40)}".`);
     }
     const target = await signIn(io.env);
-    const checkouts = new Checkouts(target);
+    const checkouts = new Checkouts(target, { allowHttpLoopback: io.env.HUBSHARE_ALLOW_HTTP_LOOPBACK === '1' });
     const inCwd = (path: string) => resolve(io.cwd, path);
     switch (command) {
       case 'publish': {
@@ -136,6 +137,14 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
         }
         const root = await checkouts.checkout(positionals[0], positionals[1] ? inCwd(positionals[1]) : inCwd(positionals[0].split('/')[1] ?? ''));
         io.out(`Checked out ${positionals[0]} into ${root}.`);
+        return 0;
+      }
+      case 'clone': {
+        if (positionals.length < 1 || positionals.length > 2) {
+          throw new UsageError('clone takes a URL and, optionally, a folder.');
+        }
+        const root = await checkouts.clone(positionals[0], inCwd(positionals[1] ?? cloneFolderName(positionals[0])));
+        io.out(`Cloned ${positionals[0]} into ${root}.`);
         return 0;
       }
       case 'list': {

@@ -23,6 +23,7 @@ function main(): void {
     rootDir: config.rootDir,
     proxySecret: config.proxySecret,
     service: new ServiceClient(config.serviceUrl, config.serviceToken),
+    allowHttpLoopback: process.env.HUBSHARE_ALLOW_HTTP_LOOPBACK === '1',
     log
   });
   rmSync(config.socketPath, { force: true });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { BadRequest, Conflict, HubShareError, NotFound } from '../../shared/errors';
 import { parseProjectName, parseUserName } from '../../shared/names';
@@ -38,6 +38,44 @@ export interface CheckoutStatus {
   conflicts: ConflictedFile[];
 }
 
+/** Where a checkout pulls from: a HubShare project, or a git URL from the internet. */
+type Remote = { kind: 'project'; project: string } | { kind: 'url'; url: string };
+
+export interface CheckoutOptions {
+  /** Let `clone` use plain http:// to loopback addresses (tests; never for real hosts). */
+  allowHttpLoopback?: boolean;
+  /** The most a clone from a URL may download, in bytes. */
+  maxCloneBytes?: number;
+}
+
+const DEFAULT_MAX_CLONE_BYTES = 2 * 1024 * 1024 * 1024;
+
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+/**
+ * Validates a URL to clone from: https, or http to loopback when allowed; no credentials.
+ * @throws BadRequest otherwise.
+ */
+export function parseCloneUrl(raw: string, allowHttpLoopback: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BadRequest(`"${raw.slice(0, 200)}" is not a URL.`, 'invalid_url');
+  }
+  const httpAllowed = url.protocol === 'http:' && allowHttpLoopback && isLoopbackUrl(url.toString());
+  if (url.protocol !== 'https:' && !httpAllowed) {
+    throw new BadRequest('Only https:// URLs can be cloned.', 'invalid_url');
+  }
+  if (url.username || url.password) {
+    throw new BadRequest('Leave credentials out of the URL; HubShare clones public repositories.', 'invalid_url');
+  }
+  return url.toString();
+}
+
 const MAIN = 'refs/heads/main';
 const TRACKING = 'refs/remotes/origin/main';
 
@@ -62,18 +100,32 @@ const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
  * and leaves any `.git` the user keeps (at the top or in sub-folders) untouched and untracked.
  */
 export class Checkouts {
-  constructor(private readonly service: ServiceTarget) {}
+  constructor(
+    private readonly service: ServiceTarget,
+    private readonly options: CheckoutOptions = {}
+  ) {}
 
-  private git(root: string): CheckoutGit {
+  /**
+   * git for a checkout. The HubShare token goes only to the HubShare service: a checkout cloned
+   * from a URL talks to that URL without it.
+   */
+  private git(root: string, remote: Remote = { kind: 'project', project: '' }): CheckoutGit {
+    const viaService = remote.kind === 'project';
+    const url = viaService ? this.service.url : remote.url;
+    const loopbackHttp = url.startsWith('http:') && (viaService || (this.options.allowHttpLoopback && isLoopbackUrl(url)));
     return new CheckoutGit(join(root, HUBSHARE_DIR), root, {
       userName: this.service.userName,
-      token: this.service.token,
-      allowProtocols: this.service.url.startsWith('https:') ? ['https'] : ['https', 'http']
+      token: viaService ? this.service.token : undefined,
+      allowProtocols: loopbackHttp ? ['https', 'http'] : ['https']
     });
   }
 
   private gitUrl(project: string): string {
     return `${this.service.url}/git/${project}.git`;
+  }
+
+  private remoteUrl(remote: Remote): string {
+    return remote.kind === 'project' ? this.gitUrl(remote.project) : remote.url;
   }
 
   /**
@@ -86,17 +138,21 @@ export class Checkouts {
     if (!existsSync(root)) {
       throw new NotFound(`There is no folder ${root}.`, 'no_such_folder');
     }
-    if (findCheckout(root)) {
+    const existing = findCheckout(root);
+    if (existing === root && (await this.remoteOf(root)).kind === 'url') {
+      return this.publishClone(root, options);
+    }
+    if (existing) {
       throw new BadRequest(`${root} is already (inside) a HubShare checkout: push instead.`, 'already_checkout');
     }
-    const name = parseProjectName(options.name ?? basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, ''));
+    const name = parseProjectName(options.name ?? defaultProjectName(root));
     const project = await callService<ServiceProject>(this.service, 'POST', '/projects', {
       name,
       visibility: options.visibility ?? 'private'
     });
     const full = `${project.owner}/${project.name}`;
     try {
-      await this.initialize(root, full);
+      await this.initialize(root, { kind: 'project', project: full });
       await withCheckoutLock(root, async () => {
         const git = this.git(root);
         await this.commitAll(git, root, options.message ?? `Publish ${name}`);
@@ -109,6 +165,84 @@ export class Checkouts {
       throw error;
     }
     return project;
+  }
+
+  /** Makes a folder cloned from a URL a project of the signed-in user, history included. */
+  private async publishClone(root: string, options: { name?: string; visibility?: 'private' | 'hub' }): Promise<ServiceProject> {
+    return withCheckoutLock(root, async () => {
+      this.refuseDuringPull(root);
+      const name = parseProjectName(options.name ?? defaultProjectName(root));
+      const project = await callService<ServiceProject>(this.service, 'POST', '/projects', { name, visibility: options.visibility ?? 'private' });
+      const full = `${project.owner}/${project.name}`;
+      const git = this.git(root, { kind: 'project', project: full });
+      try {
+        await this.commitAll(git, root, `Publish ${name}`);
+        await git.run(['push', '--quiet', '--', this.gitUrl(full), `HEAD:${MAIN}`]);
+      } catch (error) {
+        await callService(this.service, 'DELETE', `/projects/${full}`).catch(() => undefined);
+        throw this.explain(error);
+      }
+      await git.run(['config', 'hubshare.project', full]);
+      await git.run(['config', '--unset', 'hubshare.url']);
+      await git.run(['update-ref', TRACKING, 'HEAD']);
+      return project;
+    });
+  }
+
+  /**
+   * Clones a repository from the internet into a new (or empty) folder, as a checkout that can
+   * pull later updates from its URL. Nothing in it runs: no hooks, no submodules, no filters; only
+   * https (or http to loopback when allowed); the download is capped.
+   * @throws BadRequest for a refused URL or a folder with files; NotFound when nothing is there.
+   */
+  async clone(rawUrl: string, dir: string): Promise<string> {
+    const url = parseCloneUrl(rawUrl, this.options.allowHttpLoopback ?? false);
+    const root = resolve(dir);
+    if (existsSync(root) && readdirSync(root).length > 0) {
+      throw new BadRequest(`${root} already has files in it; clone into a new or empty folder.`, 'folder_not_empty');
+    }
+    const created = !existsSync(root);
+    mkdirSync(root, { recursive: true });
+    const remote: Remote = { kind: 'url', url };
+    try {
+      await this.initialize(root, remote);
+      await withCheckoutLock(root, async () => {
+        const git = this.git(root, remote);
+        const limit = this.options.maxCloneBytes ?? DEFAULT_MAX_CLONE_BYTES;
+        const abort = new AbortController();
+        const watch = setInterval(() => {
+          if (folderSize(join(root, HUBSHARE_DIR)) > limit) {
+            abort.abort();
+          }
+        }, 200);
+        try {
+          if (!(await this.fetch(git, remote, { signal: abort.signal }))) {
+            throw new NotFound(`There is nothing to clone at ${url}.`, 'empty_repository');
+          }
+        } catch (error) {
+          if (abort.signal.aborted) {
+            throw new BadRequest(`${url} is larger than the ${Math.round(limit / 1024 / 1024)} MB a clone may download.`, 'too_large');
+          }
+          throw error;
+        } finally {
+          clearInterval(watch);
+        }
+        await git.run(['reset', '--hard', '--quiet', TRACKING]);
+      });
+    } catch (error) {
+      if (created) {
+        rmSync(root, { recursive: true, force: true });
+      } else {
+        for (const entry of readdirSync(root)) {
+          rmSync(join(root, entry), { recursive: true, force: true });
+        }
+      }
+      if (error instanceof AgentGitError) {
+        throw new BadRequest(`Cloning ${url} failed: ${error.stderr.trim().split('\n').pop() ?? 'git refused it'}`, 'clone_failed');
+      }
+      throw error;
+    }
+    return root;
   }
 
   /**
@@ -124,10 +258,10 @@ export class Checkouts {
     }
     mkdirSync(root, { recursive: true });
     try {
-      await this.initialize(root, full);
+      await this.initialize(root, { kind: 'project', project: full });
       await withCheckoutLock(root, async () => {
         const git = this.git(root);
-        if (await this.fetch(git, full)) {
+        if (await this.fetch(git, { kind: 'project', project: full })) {
           await git.run(['reset', '--hard', '--quiet', TRACKING]);
         }
       });
@@ -142,13 +276,14 @@ export class Checkouts {
   async status(dir: string): Promise<CheckoutStatus> {
     const root = this.requireCheckout(dir);
     return withCheckoutLock(root, async () => {
-      const git = this.git(root);
-      const project = await this.projectOf(git);
+      const remote = await this.remoteOf(root);
+      const git = this.git(root, remote);
+      const project = this.describe(remote);
       const conflicts = await this.conflicts(git, root);
       if (conflicts.length > 0 || pullInProgress(root)) {
         return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts };
       }
-      await this.fetch(git, project);
+      await this.fetch(git, remote);
       const changed = await this.changedFiles(git, root);
       const { ahead, behind } = await this.aheadBehind(git);
       const mineChanged = ahead > 0 || changed.length > 0;
@@ -174,9 +309,13 @@ export class Checkouts {
   async push(dir: string, message?: string): Promise<{ pushed: boolean }> {
     const root = this.requireCheckout(dir);
     return withCheckoutLock(root, async () => {
-      const git = this.git(root);
       this.refuseDuringPull(root);
-      const project = await this.projectOf(git);
+      const remote = await this.remoteOf(root);
+      if (remote.kind !== 'project') {
+        throw new BadRequest(`This folder was cloned from ${remote.url}; publish it as a project of your own to push.`, 'not_a_project');
+      }
+      const git = this.git(root, remote);
+      const project = remote.project;
       const before = await this.head(git);
       await this.commitAll(git, root, message ?? `Changes by ${this.service.userName}`);
       const after = await this.head(git);
@@ -204,13 +343,14 @@ export class Checkouts {
   async pull(dir: string): Promise<PullResult> {
     const root = this.requireCheckout(dir);
     return withCheckoutLock(root, async () => {
-      const git = this.git(root);
       this.refuseDuringPull(root);
-      const project = await this.projectOf(git);
+      const remote = await this.remoteOf(root);
+      const git = this.git(root, remote);
+      const project = this.describe(remote);
       const before = await this.head(git);
       await this.commitAll(git, root, `Changes by ${this.service.userName}, before pulling`);
       const localSnapshot = await this.head(git);
-      if (!(await this.fetch(git, project))) {
+      if (!(await this.fetch(git, remote))) {
         await this.undoCommit(git, before, localSnapshot);
         return { state: 'up-to-date' };
       }
@@ -327,13 +467,13 @@ export class Checkouts {
     }
   }
 
-  private async initialize(root: string, project: string): Promise<void> {
+  private async initialize(root: string, remote: Remote): Promise<void> {
     if (isCheckout(root)) {
       throw new BadRequest(`${root} is already a HubShare checkout.`, 'already_checkout');
     }
     const git = this.git(root);
     await git.run(['init', '--quiet', '--initial-branch=main']);
-    await git.run(['config', 'hubshare.project', project]);
+    await git.run(remote.kind === 'project' ? ['config', 'hubshare.project', remote.project] : ['config', 'hubshare.url', remote.url]);
     const info = join(root, HUBSHARE_DIR, 'info');
     mkdirSync(info, { recursive: true });
     // Every file merges as a whole: a conflicted file keeps my version on disk (a notebook stays
@@ -341,8 +481,17 @@ export class Checkouts {
     writeFileSync(join(info, 'attributes'), '* -text merge=binary\n');
   }
 
-  private async projectOf(git: CheckoutGit): Promise<string> {
-    return parseProjectPath((await git.run(['config', '--get', 'hubshare.project'])).trim());
+  private async remoteOf(root: string): Promise<Remote> {
+    const git = this.git(root);
+    const project = (await git.run(['config', '--default', '', '--get', 'hubshare.project'])).trim();
+    if (project) {
+      return { kind: 'project', project: parseProjectPath(project) };
+    }
+    return { kind: 'url', url: parseCloneUrl((await git.run(['config', '--get', 'hubshare.url'])).trim(), this.options.allowHttpLoopback ?? false) };
+  }
+
+  private describe(remote: Remote): string {
+    return remote.kind === 'project' ? remote.project : remote.url;
   }
 
   /** Keeps HubShare's own folder, notebook checkpoints and the user's own repositories out. */
@@ -370,12 +519,14 @@ export class Checkouts {
   }
 
   /** Fetches the project's main branch; false when the project has no commits yet. */
-  private async fetch(git: CheckoutGit, project: string): Promise<boolean> {
+  private async fetch(git: CheckoutGit, remote: Remote, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    // A project's history is its main branch; a repository from the internet, its default branch.
+    const source = remote.kind === 'project' ? MAIN : 'HEAD';
     try {
-      await git.run(['fetch', '--quiet', '--no-tags', '--', this.gitUrl(project), `+${MAIN}:${TRACKING}`]);
+      await git.run(['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--', this.remoteUrl(remote), `+${source}:${TRACKING}`], options);
       return true;
     } catch (error) {
-      if (error instanceof AgentGitError && /couldn't find remote ref/.test(error.stderr)) {
+      if (error instanceof AgentGitError && /couldn't find remote ref|Couldn't find remote ref/.test(error.stderr)) {
         return false;
       }
       throw this.explain(error);
@@ -470,6 +621,40 @@ export function parseProjectPath(raw: string): string {
     throw new BadRequest(`"${raw.slice(0, 80)}" is not a project: write it as OWNER/NAME.`, 'invalid_project');
   }
   return `${parseUserName(parts[0])}/${parseProjectName(parts[1])}`;
+}
+
+/** The folder a clone goes to when none is named: the repository's name. */
+export function cloneFolderName(rawUrl: string): string {
+  try {
+    return basename(new URL(rawUrl).pathname).replace(/\.git$/, '') || 'clone';
+  } catch {
+    return 'clone';
+  }
+}
+
+/** A project name made from a folder name: lower case, other characters turned into dashes. */
+function defaultProjectName(root: string): string {
+  return basename(root).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63);
+}
+
+/** The bytes under a folder (for the clone size cap); links are not followed. */
+function folderSize(dir: string): number {
+  let total = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      total += folderSize(path);
+    } else if (entry.isFile()) {
+      total += lstatSync(path).size;
+    }
+  }
+  return total;
 }
 
 /** Escapes the characters gitignore patterns treat specially. */

@@ -34,7 +34,7 @@ export class CheckoutGit {
     private readonly identity: GitIdentity
   ) {}
 
-  private client(): SimpleGit {
+  private client(signal?: AbortSignal): SimpleGit {
     const config: [string, string][] = [
       ['core.hooksPath', '/dev/null'],
       ['core.autocrlf', 'false'],
@@ -68,6 +68,7 @@ export class CheckoutGit {
     });
     return simpleGit({
       baseDir: this.workTree,
+      abort: signal,
       // Any non-zero exit is a failure (simple-git's default also wants stderr output, which
       // `git diff --quiet` or `merge-base --is-ancestor` never write).
       errors: (error, result) => {
@@ -84,9 +85,9 @@ export class CheckoutGit {
    * Runs `git <args>` and returns stdout.
    * @throws AgentGitError with git's stderr when it fails.
    */
-  async run(args: readonly string[]): Promise<string> {
+  async run(args: readonly string[], options: { signal?: AbortSignal } = {}): Promise<string> {
     try {
-      return await this.client().raw([...args]);
+      return await this.client(options.signal).raw([...args]);
     } catch (error) {
       throw new AgentGitError(args, error instanceof Error ? error.message : String(error));
     }

@@ -51,8 +51,12 @@ function stringField(body: unknown, name: string, required = true): string | und
  * `/api/checkouts…` and `/api/projects`: what the Projects panel does, with the same code as the
  * `hubshare` CLI. Paths are relative to Jupyter's root and never leave it.
  */
-export function checkoutRoutes(routes: RouteTable, access: Access, deps: { rootDir: string; service: ServiceClient }): void {
-  const checkouts = async () => new Checkouts(await deps.service.target());
+export function checkoutRoutes(
+  routes: RouteTable,
+  access: Access,
+  deps: { rootDir: string; service: ServiceClient; allowHttpLoopback?: boolean }
+): void {
+  const checkouts = async () => new Checkouts(await deps.service.target(), { allowHttpLoopback: deps.allowHttpLoopback });
   const folder = (raw: unknown) => resolveInRoot(deps.rootDir, raw);
 
   routes.get('/api/projects', access, async (req, res) => {
@@ -93,6 +97,10 @@ export function checkoutRoutes(routes: RouteTable, access: Access, deps: { rootD
   });
   routes.post('/api/checkouts/checkout', access, async (req, res) => {
     const root = await (await checkouts()).checkout(stringField(req.body, 'project') ?? '', folder(stringField(req.body, 'path')));
+    res.status(201).json({ path: relativeToRoot(deps.rootDir, root) });
+  });
+  routes.post('/api/checkouts/clone', access, async (req, res) => {
+    const root = await (await checkouts()).clone(stringField(req.body, 'url') ?? '', folder(stringField(req.body, 'path')));
     res.status(201).json({ path: relativeToRoot(deps.rootDir, root) });
   });
   routes.post('/api/checkouts/push', access, async (req, res) => {

@@ -10,14 +10,25 @@ export interface CliRun {
   err: string;
 }
 
-/** Runs the `hubshare` CLI in-process, as `user`, in `cwd`. */
-export async function hubshare(service: { url: string }, token: string, cwd: string, ...argv: string[]): Promise<CliRun> {
+/** Runs the `hubshare` CLI in-process, as the token's user, in `cwd`. */
+export function hubshare(service: { url: string }, token: string, cwd: string, ...argv: string[]): Promise<CliRun> {
+  return hubshareWithEnv({}, service, token, cwd, ...argv);
+}
+
+/** The same, with more environment variables (e.g. HUBSHARE_ALLOW_HTTP_LOOPBACK). */
+export async function hubshareWithEnv(
+  extraEnv: Record<string, string>,
+  service: { url: string },
+  token: string,
+  cwd: string,
+  ...argv: string[]
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runHubShareCli(argv, {
     out: text => out.push(text),
     err: text => err.push(text),
-    env: { HUBSHARE_URL: service.url, HUBSHARE_TOKEN: token },
+    env: { HUBSHARE_URL: service.url, HUBSHARE_TOKEN: token, ...extraEnv },
     cwd
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
