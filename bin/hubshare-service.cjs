@@ -3,7 +3,7 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const bundle = join(__dirname, '..', 'dist', 'service.cjs');
+const bundle = join(__dirname, '..', 'jupyterlab_hubshare', 'node', 'service.cjs');
 if (!existsSync(bundle)) {
   process.stderr.write('hubshare-service: not built yet; run `npm run build` first.\n');
   process.exit(5);

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 AGENT_SCRIPT = Path(__file__).parent / "node" / "agent.cjs"
@@ -41,11 +42,15 @@ class AgentProcess:
         node_executable: str,
         root_dir: str,
         extra_env: dict[str, str] | None = None,
+        before_start: Callable[[str], Awaitable[dict[str, str]]] | None = None,
         log: logging.Logger | None = None,
     ):
         self._node_executable = node_executable
         self._root_dir = os.path.abspath(root_dir)
         self._extra_env = dict(extra_env or {})
+        # Runs before each start with the node executable; returns more environment (the
+        # embedded service's URL and token).
+        self._before_start = before_start
         self._log = log or logging.getLogger(__name__)
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = asyncio.Lock()
@@ -112,9 +117,11 @@ class AgentProcess:
     async def _start(self) -> None:
         node = self._node()
         socket_path = self.socket_path
+        prepared = await self._before_start(node) if self._before_start is not None else {}
         env = {
             **os.environ,
             **self._extra_env,
+            **prepared,
             "HUBSHARE_AGENT_SOCKET": socket_path,
             "HUBSHARE_AGENT_SECRET": self.secret,
             "HUBSHARE_ROOT_DIR": self._root_dir,

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stamp=.venv/.hubshare-installed
-outputs=(lib/index.js jupyterlab_hubshare/labextension/package.json jupyterlab_hubshare/node/agent.cjs dist/service.cjs)
+outputs=(lib/index.js jupyterlab_hubshare/labextension/package.json jupyterlab_hubshare/node/agent.cjs jupyterlab_hubshare/node/service.cjs)
 sources=(src server schema style jupyterlab_hubshare/*.py package.json pyproject.toml install.json jupyter-config)
 
 needs_build=false

@@ -1,8 +1,8 @@
-// Bundles the Node parts: the agent and the `hubshare` CLI into the Python package (so `pip install` carries it and only
-// `node` is needed at run time), the service into dist/ (it keeps its native SQLite driver in
-// node_modules beside it).
+// Bundles the Node parts into the Python package, so that after `pip install` only `node` is
+// needed: the agent, the `hubshare` CLI, and the service (for `hubshare-service` and the embedded
+// single-user default), with SQLite's native addon copied beside it.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const common = {
@@ -13,9 +13,10 @@ const common = {
   sourcemap: false,
   legalComments: 'linked',
   logLevel: 'warning',
-  define: { __HUBSHARE_VERSION__: JSON.stringify(version) }
+  define: { __HUBSHARE_VERSION__: JSON.stringify(version), __HUBSHARE_BUNDLED__: 'true' }
 };
 
 await build({ ...common, entryPoints: ['server/agent/main.ts'], outfile: 'jupyterlab_hubshare/node/agent.cjs' });
 await build({ ...common, entryPoints: ['server/agent/cli-main.ts'], outfile: 'jupyterlab_hubshare/node/hubshare.cjs' });
-await build({ ...common, entryPoints: ['server/service/main.ts'], outfile: 'dist/service.cjs', external: ['better-sqlite3'] });
+await build({ ...common, entryPoints: ['server/service/main.ts'], outfile: 'jupyterlab_hubshare/node/service.cjs', external: ['pg-native'] });
+copyFileSync('node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'jupyterlab_hubshare/node/better_sqlite3.node');

@@ -11,6 +11,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 REQUIRED = [
     Path("jupyterlab_hubshare/labextension/package.json"),
     Path("jupyterlab_hubshare/node/agent.cjs"),
+    Path("jupyterlab_hubshare/node/service.cjs"),
+    Path("jupyterlab_hubshare/node/better_sqlite3.node"),
 ]
 
 
@@ -18,6 +20,10 @@ class CustomBuildHook(BuildHookInterface):
     def initialize(self, version, build_data):
         root = Path(self.root)
         missing = [str(path) for path in REQUIRED if not (root / path).exists()]
+        if self.target_name == "wheel":
+            # The wheel carries SQLite's native addon, built for this platform and Node ABI.
+            build_data["pure_python"] = False
+            build_data["infer_tag"] = True
         if missing and self.target_name == "wheel":
             raise RuntimeError(
                 "jupyterlab_hubshare: the built JavaScript is missing ("

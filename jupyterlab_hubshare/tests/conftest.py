@@ -139,7 +139,8 @@ def start_jupyter(tmp_path):
                 *extra_args,
             ],
             cwd=root_dir,
-            env={**os.environ, **(env or {})},
+            # A data directory of its own: the embedded service keeps its data there.
+            env={**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / f"data-{len(started)}"), **(env or {})},
         )
         started.append(process)
         jupyter = RunningJupyter(f"http://127.0.0.1:{port}", token, root_dir, process)

@@ -108,3 +108,43 @@ def test_python_and_npm_versions_agree():
     from jupyterlab_hubshare import __version__
 
     assert __version__ == json.loads((REPO / "package.json").read_text())["version"]
+
+
+def embedded_service_pids(data_dir: Path) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"serve" in cmdline and str(data_dir).encode() in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def test_runs_an_embedded_service_for_one_user_when_none_is_configured(start_jupyter, tmp_path):
+    from jupyterlab_hubshare.embedded_service import local_user_name
+
+    jupyter = start_jupyter(env={"HUBSHARE_URL": ""})
+    status = jupyter.api("hubshare/api/status", token=jupyter.token).json()
+    assert status["service"]["reachable"] is True
+    assert status["service"]["user"] == {"name": local_user_name(), "admin": True}
+    assert status["service"]["url"].startswith("http://127.0.0.1:")
+    data_dir = tmp_path / "data-0" / "hubshare"
+    assert (data_dir / "hubshare.sqlite3").exists()
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    pids = embedded_service_pids(data_dir)
+    assert len(pids) == 1
+
+    jupyter.process.terminate()
+    jupyter.process.wait(timeout=20)
+    wait_until(lambda: not any(is_alive(pid) for pid in pids if os.path.exists(f"/proc/{pid}")), what="the service to stop")
+
+
+def test_uses_the_configured_service_instead_of_an_embedded_one(start_jupyter, hubshare_service, tmp_path):
+    token = hubshare_service.token_for("carol")
+    jupyter = start_jupyter(env={"HUBSHARE_URL": hubshare_service.url, "HUBSHARE_TOKEN": token})
+    status = jupyter.api("hubshare/api/status", token=jupyter.token).json()
+    assert status["service"]["url"] == hubshare_service.url
+    assert embedded_service_pids(tmp_path / "data-0" / "hubshare") == []

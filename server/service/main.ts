@@ -37,6 +37,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  if (process.env.HUBSHARE_EXIT_WITH_STDIN === '1') {
+    // Started by a Jupyter server as its embedded service: go when that server goes, however it ends.
+    process.stdin.on('end', () => stop('end of stdin'));
+    process.stdin.resume();
+  }
 }
 
 void main();

@@ -7,6 +7,13 @@ import type { HubShareSchema } from './schema';
 
 export type Store = Kysely<HubShareSchema>;
 
+/** True in the bundle the Python package carries, where SQLite's addon sits beside the script. */
+declare const __HUBSHARE_BUNDLED__: boolean;
+
+function openSqlite(file: string): BetterSqlite3.Database {
+  return new BetterSqlite3(file, __HUBSHARE_BUNDLED__ ? { nativeBinding: join(__dirname, 'better_sqlite3.node') } : {});
+}
+
 /** Which engine a store runs on, for health answers and the few dialect differences. */
 export type Engine = 'sqlite' | 'postgres';
 
@@ -24,7 +31,7 @@ export async function openStore(options: { dataDir: string; databaseUrl?: string
     });
   } else {
     engine = 'sqlite';
-    const sqlite = new BetterSqlite3(join(options.dataDir, 'hubshare.sqlite3'));
+    const sqlite = openSqlite(join(options.dataDir, 'hubshare.sqlite3'));
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
@@ -50,7 +57,7 @@ export async function openStore(options: { dataDir: string; databaseUrl?: string
  * waiting, and the operating system releases the lock if a process dies holding it.
  */
 async function withMigrationLock(lockFile: string, work: () => Promise<void>): Promise<void> {
-  const lock = new BetterSqlite3(lockFile);
+  const lock = openSqlite(lockFile);
   try {
     lock.pragma('busy_timeout = 30000');
     lock.exec('BEGIN IMMEDIATE');

@@ -75,7 +75,7 @@ describe('the hubshare-service executable', () => {
   const bin = join(__dirname, '..', '..', '..', 'bin', 'hubshare-service.cjs');
 
   it('serves /health on the port it was given, from the data dir it was given', async () => {
-    expect(existsSync(join(__dirname, '..', '..', '..', 'dist', 'service.cjs')), 'run `npm run build` first').toBe(true);
+    expect(existsSync(join(__dirname, '..', '..', '..', 'jupyterlab_hubshare', 'node', 'service.cjs')), 'run `npm run build` first').toBe(true);
     const dir = temporaryDirectory();
     const child = spawn(process.execPath, [bin, 'serve', '--data-dir', dir.path, '--host', '127.0.0.1', '--port', '0'], {
       stdio: ['ignore', 'ignore', 'pipe']
