@@ -14,6 +14,8 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
   let service: TestService;
   let work: ReturnType<typeof temporaryDirectory>;
   const agents: Record<string, { url: string; root: string; server: Listening }> = {};
+  const agentLog: string[] = [];
+  const issued: string[] = [];
 
   beforeAll(async () => {
     service = await startTestService();
@@ -22,14 +24,18 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     mkdirSync(process.env.HOME);
     for (const user of ['alice', 'bob']) {
       const token = await service.userWithToken(user);
+      issued.push(token);
       const root = join(work.path, user);
       mkdirSync(root);
-      const { app } = createAgentApp({ rootDir: root, proxySecret: SECRET, service: new ServiceClient(service.url, token), log: () => {} });
+      const { app } = createAgentApp({ rootDir: root, proxySecret: SECRET, service: new ServiceClient(service.url, token), log: line => agentLog.push(line) });
       const server = await listen(app);
       agents[user] = { url: server.url, root, server };
     }
   });
   afterAll(async () => {
+    for (const token of issued) {
+      expect(agentLog.join('\n')).not.toContain(token);
+    }
     for (const agent of Object.values(agents)) {
       await agent.server.close();
     }

@@ -207,13 +207,27 @@ describe('folders the user manages with git themselves', () => {
     await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
       method: 'PUT',
       headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ level: 'read' })
+      body: JSON.stringify({ level: 'write' })
     });
     expect((await as('bob', work.path, 'checkout', `alice/${name}`, copy)).code).toBe(0);
     expect(existsSync(join(copy, 'model.py'))).toBe(true);
     expect(existsSync(join(copy, 'scratch.txt'))).toBe(true);
     expect(existsSync(join(copy, '.git'))).toBe(false);
     expect(existsSync(join(copy, 'vendored'))).toBe(false);
+
+    // A conflict and its abort leave the user's git just as alone.
+    writeFileSync(join(copy, 'scratch.txt'), 'bob\n');
+    expect((await as('bob', copy, 'push')).code).toBe(0);
+    writeFileSync(join(dir, 'scratch.txt'), 'alice again\n');
+    const statusNow = userGit(dir, 'status', '--porcelain', '--ignored');
+    expect((await as('alice', dir, 'pull')).code).toBe(1);
+    expect(treeHash(join(dir, '.git'))).toEqual(gitBefore);
+    expect(userGit(dir, 'status', '--porcelain', '--ignored')).toBe(statusNow);
+    expect((await as('alice', dir, 'abort')).code).toBe(0);
+    expect(treeHash(join(dir, '.git'))).toEqual(gitBefore);
+    expect(treeHash(join(dir, 'vendored'))).toEqual(vendoredBefore);
+    expect(userGit(dir, 'status', '--porcelain', '--ignored')).toBe(statusNow);
+    expect(readFileSync(join(dir, 'scratch.txt'), 'utf8')).toBe('alice again\n');
   });
 });
 
