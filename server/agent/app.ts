@@ -24,7 +24,12 @@ export function createAgentApp(deps: AgentDependencies): { app: Express; routes:
   return createJsonApp(
     routes => {
       statusRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
-      checkoutRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service, allowHttpLoopback: deps.allowHttpLoopback });
+      checkoutRoutes(routes, proxied, {
+        rootDir: deps.rootDir,
+        service: deps.service,
+        allowHttpLoopback: deps.allowHttpLoopback,
+        log: deps.log ?? (message => process.stderr.write(`${message}\n`))
+      });
     },
     { log: deps.log }
   );

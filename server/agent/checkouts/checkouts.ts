@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { basename, join, resolve } from 'node:path';
 import { BadRequest, Conflict, HubShareError, NotFound } from '../../shared/errors';
 import { parseProjectName, parseUserName } from '../../shared/names';
-import { AgentGitError, CheckoutGit } from '../git/git-runner';
+import { AgentGitError, CheckoutGit, type GitProgress } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
@@ -46,6 +46,8 @@ export interface CheckoutOptions {
   allowHttpLoopback?: boolean;
   /** The most a clone from a URL may download, in bytes. */
   maxCloneBytes?: number;
+  /** Told how far fetches and pushes have come (the Projects panel shows it). */
+  onProgress?: (event: GitProgress) => void;
 }
 
 const DEFAULT_MAX_CLONE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -116,7 +118,8 @@ export class Checkouts {
     return new CheckoutGit(join(root, HUBSHARE_DIR), root, {
       userName: this.service.userName,
       token: viaService ? this.service.token : undefined,
-      allowProtocols: loopbackHttp ? ['https', 'http'] : ['https']
+      allowProtocols: loopbackHttp ? ['https', 'http'] : ['https'],
+      onProgress: this.options.onProgress
     });
   }
 
@@ -156,7 +159,7 @@ export class Checkouts {
       await withCheckoutLock(root, async () => {
         const git = this.git(root);
         await this.commitAll(git, root, options.message ?? `Publish ${name}`);
-        await git.run(['push', '--quiet', '--', this.gitUrl(full), `HEAD:${MAIN}`]);
+        await git.run(['push', git.verbosity, '--', this.gitUrl(full), `HEAD:${MAIN}`]);
         await git.run(['update-ref', TRACKING, 'HEAD']);
       });
     } catch (error) {
@@ -177,7 +180,7 @@ export class Checkouts {
       const git = this.git(root, { kind: 'project', project: full });
       try {
         await this.commitAll(git, root, `Publish ${name}`);
-        await git.run(['push', '--quiet', '--', this.gitUrl(full), `HEAD:${MAIN}`]);
+        await git.run(['push', git.verbosity, '--', this.gitUrl(full), `HEAD:${MAIN}`]);
       } catch (error) {
         await callService(this.service, 'DELETE', `/projects/${full}`).catch(() => undefined);
         throw this.explain(error);
@@ -323,7 +326,7 @@ export class Checkouts {
         return { pushed: false };
       }
       try {
-        await git.run(['push', '--quiet', '--', this.gitUrl(project), `HEAD:${MAIN}`]);
+        await git.run(['push', git.verbosity, '--', this.gitUrl(project), `HEAD:${MAIN}`]);
       } catch (error) {
         await this.undoCommit(git, before, after);
         if (error instanceof AgentGitError && /non-fast-forward|fetch first|rejected/.test(error.stderr)) {
@@ -523,7 +526,7 @@ export class Checkouts {
     // A project's history is its main branch; a repository from the internet, its default branch.
     const source = remote.kind === 'project' ? MAIN : 'HEAD';
     try {
-      await git.run(['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--', this.remoteUrl(remote), `+${source}:${TRACKING}`], options);
+      await git.run(['fetch', git.verbosity, '--no-tags', '--no-recurse-submodules', '--', this.remoteUrl(remote), `+${source}:${TRACKING}`], options);
       return true;
     } catch (error) {
       if (error instanceof AgentGitError && /couldn't find remote ref|Couldn't find remote ref/.test(error.stderr)) {

@@ -18,6 +18,14 @@ export interface GitIdentity {
   token?: string;
   /** Protocols git may use for the remote (`https`, and `http` for the configured service). */
   allowProtocols: readonly ('https' | 'http' | 'file')[];
+  /** Told how far a transfer (fetch, push) has come, when git reports it. */
+  onProgress?: (event: GitProgress) => void;
+}
+
+/** One progress report of a transfer: git's stage name and how far it is. */
+export interface GitProgress {
+  stage: string;
+  percent: number;
 }
 
 /**
@@ -69,6 +77,9 @@ export class CheckoutGit {
     return simpleGit({
       baseDir: this.workTree,
       abort: signal,
+      progress: this.identity.onProgress
+        ? event => this.identity.onProgress?.({ stage: event.stage, percent: event.progress })
+        : undefined,
       // Any non-zero exit is a failure (simple-git's default also wants stderr output, which
       // `git diff --quiet` or `merge-base --is-ancestor` never write).
       errors: (error, result) => {
@@ -91,6 +102,11 @@ export class CheckoutGit {
     } catch (error) {
       throw new AgentGitError(args, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** `--progress` when someone listens for progress, else `--quiet`: for fetch and push. */
+  get verbosity(): string {
+    return this.identity.onProgress ? '--progress' : '--quiet';
   }
 
   /** The bytes of a blob, e.g. `:3:notebook.ipynb` (theirs, during a pull), exactly as stored. */

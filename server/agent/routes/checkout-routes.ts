@@ -4,7 +4,9 @@ import { BadRequest } from '../../shared/errors';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { Checkouts } from '../checkouts/checkouts';
 import { HUBSHARE_DIR, isCheckout, pullInProgress } from '../checkouts/layout';
+import type { GitProgress } from '../git/git-runner';
 import { relativeToRoot, resolveInRoot } from '../paths';
+import { answerWithProgress } from '../progress-stream';
 import { callService, type ServiceClient } from '../service-client';
 
 const SCAN_DEPTH = 4;
@@ -54,9 +56,10 @@ function stringField(body: unknown, name: string, required = true): string | und
 export function checkoutRoutes(
   routes: RouteTable,
   access: Access,
-  deps: { rootDir: string; service: ServiceClient; allowHttpLoopback?: boolean }
+  deps: { rootDir: string; service: ServiceClient; allowHttpLoopback?: boolean; log: (message: string) => void }
 ): void {
-  const checkouts = async () => new Checkouts(await deps.service.target(), { allowHttpLoopback: deps.allowHttpLoopback });
+  const checkouts = async (onProgress?: (event: GitProgress) => void) =>
+    new Checkouts(await deps.service.target(), { allowHttpLoopback: deps.allowHttpLoopback, onProgress });
   const folder = (raw: unknown) => resolveInRoot(deps.rootDir, raw);
 
   routes.get('/api/projects', access, async (req, res) => {
@@ -83,32 +86,45 @@ export function checkoutRoutes(
     }
     res.type('application/octet-stream').send(await (await checkouts()).theirs(folder(req.query.path), file));
   });
-  routes.post('/api/checkouts/publish', access, async (req, res) => {
-    const visibility = stringField(req.body, 'visibility', false);
-    if (visibility !== undefined && visibility !== 'private' && visibility !== 'hub') {
-      throw new BadRequest('"visibility" must be "private" or "hub".');
-    }
-    const project = await (await checkouts()).publish(folder(stringField(req.body, 'path')), {
-      name: stringField(req.body, 'name', false),
-      visibility,
-      message: stringField(req.body, 'message', false)
-    });
-    res.status(201).json(project);
-  });
-  routes.post('/api/checkouts/checkout', access, async (req, res) => {
-    const root = await (await checkouts()).checkout(stringField(req.body, 'project') ?? '', folder(stringField(req.body, 'path')));
-    res.status(201).json({ path: relativeToRoot(deps.rootDir, root) });
-  });
-  routes.post('/api/checkouts/clone', access, async (req, res) => {
-    const root = await (await checkouts()).clone(stringField(req.body, 'url') ?? '', folder(stringField(req.body, 'path')));
-    res.status(201).json({ path: relativeToRoot(deps.rootDir, root) });
-  });
-  routes.post('/api/checkouts/push', access, async (req, res) => {
-    res.json(await (await checkouts()).push(folder(stringField(req.body, 'path')), stringField(req.body, 'message', false)));
-  });
-  routes.post('/api/checkouts/pull', access, async (req, res) => {
-    res.json(await (await checkouts()).pull(folder(stringField(req.body, 'path'))));
-  });
+  // The long operations stream their progress to clients that ask for NDJSON.
+  routes.post('/api/checkouts/publish', access, (req, res) =>
+    answerWithProgress(req, res, deps.log, async onProgress => {
+      const visibility = stringField(req.body, 'visibility', false);
+      if (visibility !== undefined && visibility !== 'private' && visibility !== 'hub') {
+        throw new BadRequest('"visibility" must be "private" or "hub".');
+      }
+      const project = await (await checkouts(onProgress)).publish(folder(stringField(req.body, 'path')), {
+        name: stringField(req.body, 'name', false),
+        visibility,
+        message: stringField(req.body, 'message', false)
+      });
+      return { status: 201, body: project };
+    })
+  );
+  routes.post('/api/checkouts/checkout', access, (req, res) =>
+    answerWithProgress(req, res, deps.log, async onProgress => {
+      const root = await (await checkouts(onProgress)).checkout(stringField(req.body, 'project') ?? '', folder(stringField(req.body, 'path')));
+      return { status: 201, body: { path: relativeToRoot(deps.rootDir, root) } };
+    })
+  );
+  routes.post('/api/checkouts/clone', access, (req, res) =>
+    answerWithProgress(req, res, deps.log, async onProgress => {
+      const root = await (await checkouts(onProgress)).clone(stringField(req.body, 'url') ?? '', folder(stringField(req.body, 'path')));
+      return { status: 201, body: { path: relativeToRoot(deps.rootDir, root) } };
+    })
+  );
+  routes.post('/api/checkouts/push', access, (req, res) =>
+    answerWithProgress(req, res, deps.log, async onProgress => ({
+      status: 200,
+      body: await (await checkouts(onProgress)).push(folder(stringField(req.body, 'path')), stringField(req.body, 'message', false))
+    }))
+  );
+  routes.post('/api/checkouts/pull', access, (req, res) =>
+    answerWithProgress(req, res, deps.log, async onProgress => ({
+      status: 200,
+      body: await (await checkouts(onProgress)).pull(folder(stringField(req.body, 'path')))
+    }))
+  );
   routes.post('/api/checkouts/resolve', access, async (req, res) => {
     const body = (req.body ?? {}) as { files?: unknown; side?: unknown };
     if (body.side !== 'mine' && body.side !== 'theirs') {

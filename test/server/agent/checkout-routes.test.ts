@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +84,35 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     expect((await call('alice', 'POST', '/api/checkouts/resolve', { path: 'work/study', files: 'all', side: 'theirs' })).body).toEqual({ conflicts: [] });
     expect((await call('alice', 'POST', '/api/checkouts/continue', { path: 'work/study' })).status).toBe(200);
     expect(readFileSync(join(agents.alice.root, 'work', 'study', 'nb.ipynb'), 'utf8')).toBe(notebook('"bob"'));
+  });
+
+  it('streams the progress of long operations as NDJSON to clients that ask for it', async () => {
+    mkdirSync(join(agents.alice.root, 'big'));
+    writeFileSync(join(agents.alice.root, 'big', 'data.bin'), randomBytes(2 * 1024 * 1024));
+    expect((await call('alice', 'POST', '/api/checkouts/publish', { path: 'big', name: 'big' })).status).toBe(201);
+    await fetch(`${service.url}/api/v1/projects/alice/big/grants/users/bob`, {
+      method: 'PUT',
+      headers: { Authorization: `token ${(await service.accounts.createToken('alice')).token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ level: 'read' })
+    });
+    const stream = async (path: string, body: unknown) => {
+      const response = await fetch(`${agents.bob.url}${path}`, {
+        method: 'POST',
+        headers: { [PROXY_SECRET_HEADER]: SECRET, 'Content-Type': 'application/json', Accept: 'application/x-ndjson' },
+        body: JSON.stringify(body)
+      });
+      expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+      return (await response.text()).trim().split('\n').map(line => JSON.parse(line) as { type: string; percent?: number; status?: number });
+    };
+    const lines = await stream('/api/checkouts/checkout', { project: 'alice/big', path: 'big-copy' });
+    expect(lines.at(-1)).toEqual({ type: 'result', status: 201, body: { path: 'big-copy' } });
+    const progress = lines.filter(line => line.type === 'progress');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every(line => typeof line.percent === 'number' && line.percent >= 0 && line.percent <= 100)).toBe(true);
+
+    writeFileSync(join(agents.bob.root, 'big-copy', 'more.txt'), 'bob\n');
+    const refused = await stream('/api/checkouts/push', { path: 'big-copy' });
+    expect(refused.at(-1)).toMatchObject({ type: 'error', status: 403, error: { code: 'insufficient_level' } });
   });
 
   it.each([
