@@ -139,7 +139,10 @@ def test_runs_an_embedded_service_for_one_user_when_none_is_configured(start_jup
 
     jupyter.process.terminate()
     jupyter.process.wait(timeout=20)
-    wait_until(lambda: not any(is_alive(pid) for pid in pids if os.path.exists(f"/proc/{pid}")), what="the service to stop")
+    wait_until(
+        lambda: not any(is_alive(pid) for pid in pids if os.path.exists(f"/proc/{pid}")),
+        what="the embedded service to stop",
+    )
 
 
 def test_uses_the_configured_service_instead_of_an_embedded_one(start_jupyter, hubshare_service, tmp_path):

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
 import { type CheckoutStatus, Checkouts, cloneFolderName, type ConflictedFile, type ServiceTarget } from './checkouts/checkouts';
-import { findCheckout } from './checkouts/layout';
+import { findCheckout, findCheckoutsUnder, pullInProgress } from './checkouts/layout';
 import { parseServiceUrl } from './config';
 import { callService, type ServiceProject } from './service-client';
 
@@ -12,7 +12,7 @@ export const CLI_USAGE = `Usage: hubshare <command> [options]
   publish [DIR] [--name N] [--visibility private|hub] [-m MSG]   share a folder as a new project
   checkout OWNER/NAME [DIR]                                       get a copy of a project
   clone URL [DIR]                                                 get a copy of a repository from the internet (https)
-  list                                                            projects you can read
+  list                                                            projects you can read, and checkouts here
   status [DIR]                                                    clean, local changes, behind, ahead, diverged or conflicted
   push [DIR] [-m MSG]                                             commit this folder's state and push it
   pull [DIR]                                                      commit local changes, fetch and merge
@@ -149,8 +149,14 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
       }
       case 'list': {
         const { projects } = await callService<{ projects: ServiceProject[] }>(target, 'GET', '/projects?scope=all');
+        io.out('Projects you can read:');
         for (const project of projects) {
-          io.out(`${project.owner}/${project.name}\t${project.myLevel}\t${project.visibility}\t${project.description}`);
+          io.out(`  ${project.owner}/${project.name}\t${project.myLevel}\t${project.visibility}\t${project.description}`);
+        }
+        const here = findCheckoutsUnder(io.cwd);
+        io.out(here.length > 0 ? `Checkouts under ${io.cwd}:` : `No checkouts under ${io.cwd}.`);
+        for (const root of here) {
+          io.out(`  ${relative(io.cwd, root) || '.'}${pullInProgress(root) ? '\t(pull waiting for picks)' : ''}`);
         }
         return 0;
       }

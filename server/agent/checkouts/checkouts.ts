@@ -218,17 +218,20 @@ export class Checkouts {
             abort.abort();
           }
         }, 200);
+        const tooLarge = () =>
+          new BadRequest(`${url} is larger than the ${Math.max(1, Math.round(limit / 1024 / 1024))} MB a clone may download.`, 'too_large');
         try {
           if (!(await this.fetch(git, remote, { signal: abort.signal }))) {
             throw new NotFound(`There is nothing to clone at ${url}.`, 'empty_repository');
           }
         } catch (error) {
-          if (abort.signal.aborted) {
-            throw new BadRequest(`${url} is larger than the ${Math.round(limit / 1024 / 1024)} MB a clone may download.`, 'too_large');
-          }
-          throw error;
+          throw abort.signal.aborted ? tooLarge() : error;
         } finally {
           clearInterval(watch);
+        }
+        // The watch stops big downloads early; this catches one that finished between two looks.
+        if (folderSize(join(root, HUBSHARE_DIR)) > limit) {
+          throw tooLarge();
         }
         await git.run(['reset', '--hard', '--quiet', TRACKING]);
       });

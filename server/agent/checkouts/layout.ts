@@ -36,6 +36,35 @@ export function findCheckout(path: string): string | undefined {
   }
 }
 
+const SCAN_DEPTH = 4;
+
+/** Checkouts at or below `root` (a few levels deep, skipping hidden folders), without the network. */
+export function findCheckoutsUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (isCheckout(dir)) {
+      found.push(dir);
+      return;
+    }
+    if (depth >= SCAN_DEPTH) {
+      return;
+    }
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules') {
+        walk(join(dir, entry.name), depth + 1);
+      }
+    }
+  };
+  walk(resolve(root), 0);
+  return found.sort();
+}
+
 /**
  * Sub-folders the user manages with git themselves (they hold a `.git` folder or file): HubShare
  * leaves them out entirely. Paths are relative to the checkout, with `/` separators.

@@ -1,42 +1,11 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { BadRequest } from '../../shared/errors';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { Checkouts } from '../checkouts/checkouts';
-import { HUBSHARE_DIR, isCheckout, pullInProgress } from '../checkouts/layout';
+import { findCheckoutsUnder, pullInProgress } from '../checkouts/layout';
 import type { GitProgress } from '../git/git-runner';
 import { relativeToRoot, resolveInRoot } from '../paths';
 import { answerWithProgress } from '../progress-stream';
 import { callService, type ServiceClient } from '../service-client';
-
-const SCAN_DEPTH = 4;
-
-/** Checkouts under the root, without touching the network (the panel's "On this server"). */
-function findCheckouts(root: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, depth: number) => {
-    if (isCheckout(dir)) {
-      found.push(dir);
-      return;
-    }
-    if (depth >= SCAN_DEPTH) {
-      return;
-    }
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'node_modules' && entry.name !== HUBSHARE_DIR) {
-        walk(join(dir, entry.name), depth + 1);
-      }
-    }
-  };
-  walk(root, 0);
-  return found.sort();
-}
 
 function stringField(body: unknown, name: string, required = true): string | undefined {
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
@@ -69,7 +38,7 @@ export function checkoutRoutes(
   });
   routes.get('/api/checkouts', access, (_req, res) => {
     res.json({
-      checkouts: findCheckouts(deps.rootDir).map(root => ({
+      checkouts: findCheckoutsUnder(deps.rootDir).map(root => ({
         path: relativeToRoot(deps.rootDir, root),
         conflicted: pullInProgress(root)
       }))

@@ -36,6 +36,7 @@ async function sharedProject(): Promise<{ name: string; mine: string; theirs: st
   writeFileSync(join(mine, 'analysis.ipynb'), notebook('x = 1'));
   writeFileSync(join(mine, 'data.csv'), 'a,b\n1,2\n');
   writeFileSync(join(mine, 'notes.txt'), 'first\n');
+  writeFileSync(join(mine, 'script.py'), 'print("first")\n');
   writeFileSync(join(mine, 'plot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
   expect(await as('alice', mine, 'publish', '--name', name)).toMatchObject({ code: 0, out: `Published alice/${name}.` });
   const grant = await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
@@ -78,6 +79,13 @@ describe('two users through the hubshare CLI', () => {
     expect((await as('alice', mine, 'status')).out).toContain('You and others both changed it');
   });
 
+  it('lists the projects one can read and the checkouts under the current folder', async () => {
+    const { name } = await sharedProject();
+    const listing = await as('bob', work.path, 'list');
+    expect(listing.out).toContain(`alice/${name}\twrite\tprivate`);
+    expect(listing.out).toContain(`  bob-${name}`);
+  });
+
   it('answers with the documented exit codes', async () => {
     expect((await as('alice', work.path, 'checkout', 'alice/does-not-exist')).code).toBe(4);
     expect((await as('alice', work.path, 'frobnicate')).code).toBe(2);
@@ -93,6 +101,7 @@ describe('conflicts: pick mine or theirs per file', () => {
     // Theirs (bob) pushes first.
     writeFileSync(join(theirs, 'analysis.ipynb'), notebook('x = "bob"'));
     writeFileSync(join(theirs, 'notes.txt'), 'bob\n');
+    writeFileSync(join(theirs, 'script.py'), 'print("bob")\n');
     writeFileSync(join(theirs, 'plot.png'), Buffer.from([1, 1, 1]));
     rmSync(join(theirs, 'data.csv'));
     writeFileSync(join(theirs, 'new.md'), '# bob\n');
@@ -100,6 +109,7 @@ describe('conflicts: pick mine or theirs per file', () => {
     // Mine (alice) changed the same files.
     writeFileSync(join(mine, 'analysis.ipynb'), notebook('x = "alice"'));
     rmSync(join(mine, 'notes.txt'));
+    writeFileSync(join(mine, 'script.py'), 'print("alice")\n');
     writeFileSync(join(mine, 'plot.png'), Buffer.from([2, 2, 2]));
     writeFileSync(join(mine, 'data.csv'), 'a,b\nalice\n');
     writeFileSync(join(mine, 'new.md'), '# alice\n');
@@ -116,6 +126,8 @@ describe('conflicts: pick mine or theirs per file', () => {
     expect(pull.err).toContain('new.md  (added here and there)');
     expect(pull.err).toContain('notes.txt  (deleted here, changed there)');
     expect(pull.err).toContain('plot.png  (changed here and there)');
+    expect(pull.err).toContain('script.py  (changed here and there)');
+    expect(readFileSync(join(mine, 'script.py'), 'utf8')).toBe('print("alice")\n');
     expectNotebooksValid(mine);
     expect(readFileSync(join(mine, 'analysis.ipynb'), 'utf8')).toBe(notebook('x = "alice"'));
     expect((await as('alice', mine, 'push')).code).toBe(5);
@@ -129,13 +141,15 @@ describe('conflicts: pick mine or theirs per file', () => {
     expectNotebooksValid(mine);
     expect((await as('alice', mine, 'resolve', 'data.csv', 'plot.png', '--mine')).code).toBe(1);
     expect((await as('alice', mine, 'resolve', 'notes.txt', '--theirs')).code).toBe(1);
-    expect(await as('alice', mine, 'resolve', 'new.md', '--mine')).toMatchObject({ code: 0, out: 'Every file is picked: run hubshare continue.' });
+    expect((await as('alice', mine, 'resolve', 'new.md', '--mine')).code).toBe(1);
+    expect(await as('alice', mine, 'resolve', 'script.py', '--theirs')).toMatchObject({ code: 0, out: 'Every file is picked: run hubshare continue.' });
     expect((await as('alice', mine, 'continue')).code).toBe(0);
     expect(readFileSync(join(mine, 'analysis.ipynb'), 'utf8')).toBe(notebook('x = "bob"'));
     expect(readFileSync(join(mine, 'data.csv'), 'utf8')).toBe('a,b\nalice\n');
     expect([...readFileSync(join(mine, 'plot.png'))]).toEqual([2, 2, 2]);
     expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('bob\n');
     expect(readFileSync(join(mine, 'new.md'), 'utf8')).toBe('# alice\n');
+    expect(readFileSync(join(mine, 'script.py'), 'utf8')).toBe('print("bob")\n');
     expect(readFileSync(join(mine, 'untracked-draft.txt'), 'utf8')).toBe('draft\n');
     expect((await as('alice', mine, 'push')).code).toBe(0);
     expect((await as('bob', theirs, 'pull')).code).toBe(0);

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Checkouts } from '../../../../server/agent/checkouts/checkouts';
 import { type Listening, temporaryDirectory } from '../../http-harness';
 import { startTestService, type TestService } from '../../service/service-harness';
 import { hubshare, hubshareWithEnv, treeHash } from './checkout-harness';
@@ -131,6 +133,20 @@ describe('hubshare clone URL', () => {
     expect(result.err).toContain('Cloning');
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('stops a clone that downloads more than the limit, leaving nothing behind', async () => {
+    publishToInternet('huge', dir => {
+      writeFileSync(join(dir, 'noise.bin'), randomBytes(4 * 1024 * 1024));
+      authorGit(dir, 'add', '-A');
+    });
+    const checkouts = new Checkouts(
+      { url: service.url, token, userName: 'alice' },
+      { allowHttpLoopback: true, maxCloneBytes: 256 * 1024 }
+    );
+    const dest = join(work.path, 'huge');
+    await expect(checkouts.clone(`${internet.url}/huge.git`, dest)).rejects.toMatchObject({ code: 'too_large' });
+    expect(existsSync(dest)).toBe(false);
   });
 
   it('pulls later updates from the URL, and can be published as a project of one\'s own', async () => {
