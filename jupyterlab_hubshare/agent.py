@@ -155,18 +155,25 @@ class AgentProcess:
     def stop(self) -> None:
         """Stops the agent (if running) and removes its private directory."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
-        if process is not None and process.stdin is not None:
-            process.stdin.close()
+        if process is not None:
+            stop_child(process, grace_seconds=5)
         if self._runtime_dir is not None:
             shutil.rmtree(self._runtime_dir, ignore_errors=True)
             self._runtime_dir = None
+
+
+def stop_child(process: subprocess.Popen[bytes], *, grace_seconds: float) -> None:
+    """Asks a child process to stop, kills it if it has not after `grace_seconds`, and closes
+    its stdin pipe (children that watch stdin take that as the signal to go, too)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace_seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=grace_seconds)
+    if process.stdin is not None:
+        process.stdin.close()
 
 
 def _accepts_connections(socket_path: str) -> bool:

@@ -15,6 +15,8 @@ import subprocess
 import threading
 from pathlib import Path
 
+from .agent import stop_child
+
 SERVICE_SCRIPT = Path(__file__).parent / "node" / "service.cjs"
 START_TIMEOUT_SECONDS = 30.0
 
@@ -110,11 +112,6 @@ class EmbeddedService:
             except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
                 self._log.warning("Could not revoke the embedded HubShare token: %s", error)
             self._token_id = None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if process is not None and process.stdin is not None:
-            process.stdin.close()
+        if process is not None:
+            # The service finishes in-flight requests (pushes) on SIGTERM: give it time.
+            stop_child(process, grace_seconds=10)
