@@ -54,7 +54,8 @@ HUBSHARE_TOKEN="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).toke
 unset created
 
 JUPYTER_TOKEN_VALUE="$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')"
-HUBSHARE_URL="http://127.0.0.1:$SERVICE_PORT" HUBSHARE_TOKEN="$HUBSHARE_TOKEN" \
+# .venv/bin first on PATH, so JupyterLab's terminals have the `hubshare` command, signed in too.
+PATH="$PWD/.venv/bin:$PATH" HUBSHARE_URL="http://127.0.0.1:$SERVICE_PORT" HUBSHARE_TOKEN="$HUBSHARE_TOKEN" \
   .venv/bin/jupyter lab --no-browser --ip=127.0.0.1 --port="$JUPYTER_PORT" --port-retries=0 \
   --IdentityProvider.token="$JUPYTER_TOKEN_VALUE" --ServerApp.root_dir="$WORKSPACE" \
   $( [ "$(id -u)" = 0 ] && echo --allow-root ) &

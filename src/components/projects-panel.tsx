@@ -2,7 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { projectsIcon } from '../icons';
-import type { ConnectionState } from '../model/agent-status';
+import type { CheckoutSummary, ConnectionState, Listing, ProjectSummary } from '../model/agent-status';
 import type { ConnectionModel } from '../model/connection-model';
 
 interface ViewProps {
@@ -48,33 +48,98 @@ function ConnectionSummary({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.
   );
 }
 
-/** What the panel shows under the connection line when there is nothing to list. */
-function EmptyState({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
+/** One titled section of the panel: a heading and its list, or nothing when empty. */
+function Section({ title, children, count }: { title: string; count: number; children: React.ReactNode }): JSX.Element | null {
+  if (count === 0) {
+    return null;
+  }
+  const id = `jp-HubShare-section-${title.replace(/\W+/g, '-').toLowerCase()}`;
+  return (
+    <section className="jp-HubShare-section" aria-labelledby={id}>
+      <h3 className="jp-HubShare-sectionTitle" id={id}>
+        {title} <span className="jp-HubShare-count">{count}</span>
+      </h3>
+      <ul className="jp-HubShare-list">{children}</ul>
+    </section>
+  );
+}
+
+function ProjectRow({ project, trans }: { project: ProjectSummary; trans: TranslationBundle }): JSX.Element {
+  const level = { read: trans.__('can read'), write: trans.__('can push'), admin: trans.__('admin') }[project.myLevel];
+  return (
+    <li className="jp-HubShare-row" title={project.description || undefined}>
+      <span className="jp-HubShare-rowName">
+        {project.owner}/{project.name}
+      </span>
+      <span className="jp-HubShare-rowDetail">
+        {level} · {project.visibility === 'hub' ? trans.__('everyone on the hub') : trans.__('private')}
+      </span>
+    </li>
+  );
+}
+
+function CheckoutRow({ checkout, trans }: { checkout: CheckoutSummary; trans: TranslationBundle }): JSX.Element {
+  return (
+    <li className="jp-HubShare-row">
+      <span className="jp-HubShare-rowName">{checkout.path || trans.__('(the root folder)')}</span>
+      {checkout.conflicted && <span className="jp-HubShare-badge jp-mod-conflicted">{trans.__('pick mine or theirs')}</span>}
+    </li>
+  );
+}
+
+/** The user's checkouts and projects, or an empty state that says what a project is. */
+function Lists({ listing, trans }: { listing: Listing; trans: TranslationBundle }): JSX.Element {
+  const total = listing.checkouts.length + listing.mine.length + listing.sharedWithMe.length;
+  return (
+    <div className="jp-HubShare-lists">
+      {listing.problem && (
+        <div className="jp-HubShare-problem" role="alert">
+          {trans.__('Your projects could not be listed: %1', listing.problem)}
+        </div>
+      )}
+      <Section title={trans.__('On this server')} count={listing.checkouts.length}>
+        {listing.checkouts.map(checkout => (
+          <CheckoutRow key={checkout.path} checkout={checkout} trans={trans} />
+        ))}
+      </Section>
+      <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length}>
+        {listing.sharedWithMe.map(project => (
+          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} />
+        ))}
+      </Section>
+      <Section title={trans.__('My projects')} count={listing.mine.length}>
+        {listing.mine.map(project => (
+          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} />
+        ))}
+      </Section>
+      {total === 0 && !listing.problem && (
+        <div className="jp-HubShare-empty">
+          <projectsIcon.react className="jp-HubShare-emptyIcon" tag="span" elementSize="xlarge" />
+          <p className="jp-HubShare-emptyTitle">{trans.__('Nothing shared yet')}</p>
+          <p>
+            {trans.__(
+              'A project is a folder of notebooks, data and code that you share with other users of this hub, with every version kept.'
+            )}
+          </p>
+          <p>{trans.__('To share a folder, open a terminal and run: hubshare publish FOLDER')}</p>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** What the panel shows under the connection line. */
+function Body({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
   if (state.kind === 'checking') {
     return null;
   }
-  if (state.kind !== 'connected') {
-    return (
-      <div className="jp-HubShare-empty">
-        <p className="jp-HubShare-emptyTitle">{trans.__('Projects appear here once HubShare is connected.')}</p>
-        <p>{trans.__('Fix the problem above, then press Refresh. Your files stay where they are in the meantime.')}</p>
-      </div>
-    );
+  if (state.kind === 'connected') {
+    return <Lists listing={state.listing} trans={trans} />;
   }
   return (
     <div className="jp-HubShare-empty">
-      <projectsIcon.react className="jp-HubShare-emptyIcon" tag="span" elementSize="xlarge" />
-      <p className="jp-HubShare-emptyTitle">{trans.__('Nothing shared yet')}</p>
-      <p>
-        {trans.__(
-          'A project is a folder of notebooks, data and code that you share with other users of this hub, with every version kept.'
-        )}
-      </p>
-      <p>
-        {trans.__(
-          'Projects you publish, projects others share with you, and the checkouts in your workspace will be listed here.'
-        )}
-      </p>
+      <p className="jp-HubShare-emptyTitle">{trans.__('Projects appear here once HubShare is connected.')}</p>
+      <p>{trans.__('Fix the problem above, then press Refresh. Your files stay where they are in the meantime.')}</p>
     </div>
   );
 }
@@ -96,7 +161,7 @@ export function ProjectsView({ state, trans, onRefresh }: ViewProps): JSX.Elemen
         </button>
       </div>
       <ConnectionSummary state={state} trans={trans} />
-      <EmptyState state={state} trans={trans} />
+      <Body state={state} trans={trans} />
     </div>
   );
 }

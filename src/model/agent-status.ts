@@ -10,20 +10,66 @@ export interface AgentStatus {
   };
 }
 
+/** A project the user can read (`GET /hubshare/api/projects`). */
+export interface ProjectSummary {
+  owner: string;
+  name: string;
+  description: string;
+  visibility: 'private' | 'hub';
+  myLevel: 'read' | 'write' | 'admin';
+  updatedAt: string;
+}
+
+/** A checkout on this server (`GET /hubshare/api/checkouts`). */
+export interface CheckoutSummary {
+  /** Relative to Jupyter's root, as in the file browser. */
+  path: string;
+  /** A pull is waiting for the user to pick mine or theirs. */
+  conflicted: boolean;
+}
+
+/** What the user has, once connected. */
+export interface Listing {
+  checkouts: CheckoutSummary[];
+  mine: ProjectSummary[];
+  sharedWithMe: ProjectSummary[];
+  /** Set when the lists could not be read (the connection itself is fine). */
+  problem: string | null;
+}
+
 /** What the panel shows about the connection, derived from one status answer (or its failure). */
 export type ConnectionState =
   | { kind: 'checking' }
   | { kind: 'agent-unavailable'; message: string }
   | { kind: 'service-unreachable'; status: AgentStatus; message: string }
   | { kind: 'signed-out'; status: AgentStatus; message: string }
-  | { kind: 'connected'; status: AgentStatus; userName: string };
+  | { kind: 'connected'; status: AgentStatus; userName: string; listing: Listing };
 
-/** Maps an agent status to the state the panel shows. */
-export function connectionStateOf(status: AgentStatus): ConnectionState {
+/** Maps an agent status (and, when connected, the lists) to the state the panel shows. */
+export function connectionStateOf(status: AgentStatus, listing?: Listing): ConnectionState {
   const { service } = status;
   if (service.user) {
-    return { kind: 'connected', status, userName: service.user.name };
+    return {
+      kind: 'connected',
+      status,
+      userName: service.user.name,
+      listing: listing ?? { checkouts: [], mine: [], sharedWithMe: [], problem: null }
+    };
   }
   const message = service.problem?.message ?? '';
   return service.reachable ? { kind: 'signed-out', status, message } : { kind: 'service-unreachable', status, message };
+}
+
+/** Splits the readable projects into mine and shared with me. */
+export function listingOf(
+  userName: string,
+  projects: readonly ProjectSummary[],
+  checkouts: readonly CheckoutSummary[]
+): Listing {
+  return {
+    checkouts: [...checkouts],
+    mine: projects.filter(project => project.owner === userName),
+    sharedWithMe: projects.filter(project => project.owner !== userName),
+    problem: null
+  };
 }

@@ -1,16 +1,37 @@
 import { Poll } from '@lumino/polling';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { HubShareRequestError, requestAPI } from '../request';
-import { type AgentStatus, type ConnectionState, connectionStateOf } from './agent-status';
+import {
+  type AgentStatus,
+  type CheckoutSummary,
+  type ConnectionState,
+  connectionStateOf,
+  type Listing,
+  listingOf,
+  type ProjectSummary
+} from './agent-status';
 
-/** Fetches the agent status; injected so the model can be tested without a server. */
-export type StatusFetcher = () => Promise<AgentStatus>;
+/** The agent calls the model makes; injected so the model can be tested without a server. */
+export interface AgentApi {
+  status(): Promise<AgentStatus>;
+  projects(): Promise<ProjectSummary[]>;
+  checkouts(): Promise<CheckoutSummary[]>;
+}
 
-export const fetchAgentStatus: StatusFetcher = () => requestAPI<AgentStatus>('api/status');
+export const agentApi: AgentApi = {
+  status: () => requestAPI<AgentStatus>('api/status'),
+  projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
+  checkouts: async () => (await requestAPI<{ checkouts: CheckoutSummary[] }>('api/checkouts')).checkouts
+};
+
+function messageOf(error: unknown): string {
+  return error instanceof HubShareRequestError || error instanceof Error ? error.message : String(error);
+}
 
 /**
- * Keeps the connection state (agent reachable, service reachable, signed in) up to date by
- * polling the agent's status, and tells views when it changes.
+ * Keeps the connection state (agent reachable, service reachable, signed in) and, once
+ * connected, the user's checkouts and projects up to date by polling the agent, and tells views
+ * when they change.
  */
 export class ConnectionModel {
   private _state: ConnectionState = { kind: 'checking' };
@@ -18,7 +39,7 @@ export class ConnectionModel {
   private readonly poll: Poll;
 
   constructor(
-    private readonly fetchStatus: StatusFetcher = fetchAgentStatus,
+    private readonly api: AgentApi = agentApi,
     refreshSeconds = 30
   ) {
     this.poll = new Poll({
@@ -61,14 +82,21 @@ export class ConnectionModel {
   private async refreshOnce(): Promise<void> {
     let next: ConnectionState;
     try {
-      next = connectionStateOf(await this.fetchStatus());
+      const status = await this.api.status();
+      next = connectionStateOf(status, status.service.user ? await this.listing(status.service.user.name) : undefined);
     } catch (error) {
-      next = {
-        kind: 'agent-unavailable',
-        message: error instanceof HubShareRequestError ? error.message : String(error)
-      };
+      next = { kind: 'agent-unavailable', message: messageOf(error) };
     }
     this._state = next;
     this._stateChanged.emit(next);
+  }
+
+  private async listing(userName: string): Promise<Listing> {
+    try {
+      const [projects, checkouts] = await Promise.all([this.api.projects(), this.api.checkouts()]);
+      return listingOf(userName, projects, checkouts);
+    } catch (error) {
+      return { checkouts: [], mine: [], sharedWithMe: [], problem: messageOf(error) };
+    }
   }
 }

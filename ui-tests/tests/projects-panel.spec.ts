@@ -4,7 +4,8 @@ import { expect, test, type Page } from '@playwright/test';
 const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
 
 async function openLab(page: Page): Promise<void> {
-  await page.goto(`/lab?token=${token}`);
+  // ?reset: every test starts from the default layout, whatever the tests before it left open.
+  await page.goto(`/lab?reset&token=${token}`);
   await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
   // Plugins finish activating after the shell appears: wait for ours, and for the launcher that
   // JupyterLab opens once its layout is restored.
@@ -85,5 +86,32 @@ test.describe('the Projects panel', () => {
     // Leave the light theme behind for the other tests (the setting persists per workspace run).
     await runFromPalette(page, 'JupyterLab Light', 'apputils:change-theme');
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
+  });
+
+  test('lists a published folder under "My projects" and "On this server"', async ({ page, request }, testInfo) => {
+    const auth = { Authorization: `token ${token}` };
+    // A folder with a notebook, created and published through Jupyter's own API and the agent.
+    expect((await request.put('/api/contents/survey', { headers: auth, data: { type: 'directory' } })).ok()).toBe(true);
+    const file = await request.put('/api/contents/survey/answers.csv', {
+      headers: auth,
+      data: { type: 'file', format: 'text', content: 'q,a\n1,yes\n' }
+    });
+    expect(file.ok()).toBe(true);
+    const published = await request.post('/hubshare/api/checkouts/publish', { headers: auth, data: { path: 'survey', name: 'survey' } });
+    expect(published.status()).toBe(201);
+
+    await openLab(page);
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    const panel = projectsPanel(page);
+    await panel.getByRole('button', { name: 'Refresh projects' }).click();
+    const mine = panel.getByRole('region', { name: /My projects/ });
+    await expect(mine.getByRole('listitem')).toContainText(['alice/survey']);
+    await expect(panel.getByRole('region', { name: /On this server/ }).getByRole('listitem')).toContainText(['survey']);
+    await expect(panel).not.toContainText('Nothing shared yet');
+    await page.screenshot({ path: testInfo.outputPath('projects-panel-listing.png') });
+
+    const accessibility = await new AxeBuilder({ page }).include('#jp-hubshare-projects').analyze();
+    const serious = accessibility.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
   });
 });

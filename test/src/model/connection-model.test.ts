@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentStatus, connectionStateOf } from '../../../src/model/agent-status';
-import { ConnectionModel } from '../../../src/model/connection-model';
+import { type AgentStatus, connectionStateOf, listingOf, type ProjectSummary } from '../../../src/model/agent-status';
+import { type AgentApi, ConnectionModel } from '../../../src/model/connection-model';
 import { HubShareRequestError } from '../../../src/request';
 
 function status(service: Partial<AgentStatus['service']>): AgentStatus {
@@ -31,19 +31,73 @@ describe('connectionStateOf', () => {
   });
 });
 
+const project = (owner: string, name: string): ProjectSummary => ({
+  owner,
+  name,
+  description: '',
+  visibility: 'private',
+  myLevel: 'read',
+  updatedAt: '2026-01-01T00:00:00Z'
+});
+
+/** An agent API answering with fixed values (the model under test is not about HTTP). */
+function api(overrides: Partial<AgentApi>): AgentApi {
+  return {
+    status: async () => status({ user: { name: 'alice', admin: false } }),
+    projects: async () => [],
+    checkouts: async () => [],
+    ...overrides
+  };
+}
+
+describe('listingOf', () => {
+  it('splits readable projects into mine and shared with me', () => {
+    const listing = listingOf('alice', [project('alice', 'a'), project('bob', 'b')], [{ path: 'a', conflicted: false }]);
+    expect(listing.mine.map(p => p.name)).toEqual(['a']);
+    expect(listing.sharedWithMe.map(p => p.name)).toEqual(['b']);
+    expect(listing.checkouts).toEqual([{ path: 'a', conflicted: false }]);
+  });
+});
+
 describe('ConnectionModel', () => {
-  it('starts checking, then emits the state of the first status answer', async () => {
-    const model = new ConnectionModel(async () => status({ user: { name: 'alice', admin: true } }), 30);
+  it('starts checking, then emits the state of the first status answer, with the lists', async () => {
+    const model = new ConnectionModel(
+      api({
+        status: async () => status({ user: { name: 'alice', admin: true } }),
+        projects: async () => [project('alice', 'mine'), project('bob', 'theirs')]
+      }),
+      30
+    );
     expect(model.state.kind).toBe('checking');
     const next = await new Promise(resolve => model.stateChanged.connect((_, state) => resolve(state)));
     expect(next).toMatchObject({ kind: 'connected', userName: 'alice' });
+    expect(model.state.kind === 'connected' && model.state.listing.sharedWithMe.map(p => p.name)).toEqual(['theirs']);
+    model.dispose();
+  });
+
+  it('stays connected and says so when the lists cannot be read', async () => {
+    const model = new ConnectionModel(
+      api({
+        projects: async () => {
+          throw new HubShareRequestError(503, 'unreachable', 'The HubShare service stopped answering.');
+        }
+      }),
+      30
+    );
+    await model.refresh();
+    expect(model.state).toMatchObject({ kind: 'connected', listing: { problem: 'The HubShare service stopped answering.' } });
     model.dispose();
   });
 
   it('reports the agent as unavailable, with the server’s words, when the status request fails', async () => {
-    const model = new ConnectionModel(async () => {
-      throw new HubShareRequestError(503, 'node_missing', 'HubShare needs Node.js.');
-    }, 30);
+    const model = new ConnectionModel(
+      api({
+        status: async () => {
+          throw new HubShareRequestError(503, 'node_missing', 'HubShare needs Node.js.');
+        }
+      }),
+      30
+    );
     await model.refresh();
     expect(model.state).toEqual({ kind: 'agent-unavailable', message: 'HubShare needs Node.js.' });
     model.dispose();
@@ -51,10 +105,15 @@ describe('ConnectionModel', () => {
 
   it('asks again on refresh', async () => {
     let calls = 0;
-    const model = new ConnectionModel(async () => {
-      calls += 1;
-      return status({ user: { name: `user${calls}`, admin: false } });
-    }, 30);
+    const model = new ConnectionModel(
+      api({
+        status: async () => {
+          calls += 1;
+          return status({ user: { name: `user${calls}`, admin: false } });
+        }
+      }),
+      30
+    );
     await model.refresh();
     await model.refresh();
     expect(calls).toBeGreaterThanOrEqual(2);
