@@ -5,10 +5,17 @@ import { projectsIcon } from '../icons';
 import type { CheckoutSummary, ConnectionState, Listing, ProjectSummary } from '../model/agent-status';
 import type { ConnectionModel } from '../model/connection-model';
 
+/** What a checkout row can start; each returns when the operation has finished (or failed). */
+export interface CheckoutActions {
+  push(path: string): Promise<void>;
+  pull(path: string): Promise<void>;
+}
+
 interface ViewProps {
   state: ConnectionState;
   trans: TranslationBundle;
   onRefresh: () => void;
+  actions?: CheckoutActions;
 }
 
 /** The connection line at the top of the panel: a coloured dot, a headline and a detail. */
@@ -78,17 +85,54 @@ function ProjectRow({ project, trans }: { project: ProjectSummary; trans: Transl
   );
 }
 
-function CheckoutRow({ checkout, trans }: { checkout: CheckoutSummary; trans: TranslationBundle }): JSX.Element {
+function CheckoutRow({
+  checkout,
+  trans,
+  actions
+}: {
+  checkout: CheckoutSummary;
+  trans: TranslationBundle;
+  actions?: CheckoutActions;
+}): JSX.Element {
+  const [busy, setBusy] = React.useState(false);
+  const name = checkout.path || trans.__('(the root folder)');
+  // One operation at a time per row: the buttons stay disabled until it has finished.
+  const run = (operation: (path: string) => Promise<void>) => {
+    setBusy(true);
+    void operation(checkout.path).finally(() => setBusy(false));
+  };
   return (
     <li className="jp-HubShare-row">
-      <span className="jp-HubShare-rowName">{checkout.path || trans.__('(the root folder)')}</span>
+      <span className="jp-HubShare-rowName">{name}</span>
       {checkout.conflicted && <span className="jp-HubShare-badge jp-mod-conflicted">{trans.__('pick mine or theirs')}</span>}
+      {actions && (
+        <span className="jp-HubShare-rowActions">
+          <button
+            type="button"
+            className="jp-HubShare-textButton"
+            disabled={busy || checkout.conflicted}
+            aria-label={trans.__('Pull %1', name)}
+            onClick={() => run(actions.pull)}
+          >
+            {trans.__('Pull')}
+          </button>
+          <button
+            type="button"
+            className="jp-HubShare-textButton"
+            disabled={busy || checkout.conflicted}
+            aria-label={trans.__('Push %1', name)}
+            onClick={() => run(actions.push)}
+          >
+            {trans.__('Push')}
+          </button>
+        </span>
+      )}
     </li>
   );
 }
 
 /** The user's checkouts and projects, or an empty state that says what a project is. */
-function Lists({ listing, trans }: { listing: Listing; trans: TranslationBundle }): JSX.Element {
+function Lists({ listing, trans, actions }: { listing: Listing; trans: TranslationBundle; actions?: CheckoutActions }): JSX.Element {
   const total = listing.checkouts.length + listing.mine.length + listing.sharedWithMe.length;
   return (
     <div className="jp-HubShare-lists">
@@ -99,7 +143,7 @@ function Lists({ listing, trans }: { listing: Listing; trans: TranslationBundle 
       )}
       <Section title={trans.__('On this server')} count={listing.checkouts.length}>
         {listing.checkouts.map(checkout => (
-          <CheckoutRow key={checkout.path} checkout={checkout} trans={trans} />
+          <CheckoutRow key={checkout.path} checkout={checkout} trans={trans} actions={actions} />
         ))}
       </Section>
       <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length}>
@@ -129,12 +173,12 @@ function Lists({ listing, trans }: { listing: Listing; trans: TranslationBundle 
 }
 
 /** What the panel shows under the connection line. */
-function Body({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
+function Body({ state, trans, actions }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
   if (state.kind === 'checking') {
     return null;
   }
   if (state.kind === 'connected') {
-    return <Lists listing={state.listing} trans={trans} />;
+    return <Lists listing={state.listing} trans={trans} actions={actions} />;
   }
   return (
     <div className="jp-HubShare-empty">
@@ -145,7 +189,7 @@ function Body({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.Element | nul
 }
 
 /** The whole panel, for one connection state. */
-export function ProjectsView({ state, trans, onRefresh }: ViewProps): JSX.Element {
+export function ProjectsView({ state, trans, onRefresh, actions }: ViewProps): JSX.Element {
   return (
     <div className="jp-HubShare-panelBody">
       <div className="jp-HubShare-header">
@@ -161,7 +205,7 @@ export function ProjectsView({ state, trans, onRefresh }: ViewProps): JSX.Elemen
         </button>
       </div>
       <ConnectionSummary state={state} trans={trans} />
-      <Body state={state} trans={trans} />
+      <Body state={state} trans={trans} actions={actions} />
     </div>
   );
 }
@@ -184,22 +228,31 @@ function useConnectionState(model: ConnectionModel): ConnectionState {
 }
 
 /** Connects `ProjectsView` to the model. */
-function ConnectedProjectsView({ model, trans }: { model: ConnectionModel; trans: TranslationBundle }): JSX.Element {
+function ConnectedProjectsView({
+  model,
+  trans,
+  actions
+}: {
+  model: ConnectionModel;
+  trans: TranslationBundle;
+  actions: CheckoutActions;
+}): JSX.Element {
   const state = useConnectionState(model);
-  return <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} />;
+  return <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} actions={actions} />;
 }
 
 /** The "Projects" sidebar panel: a Lumino widget rendering `ProjectsView` from the model. */
 export class ProjectsPanel extends ReactWidget {
   constructor(
     private readonly model: ConnectionModel,
-    private readonly trans: TranslationBundle
+    private readonly trans: TranslationBundle,
+    private readonly actions: CheckoutActions
   ) {
     super();
     this.addClass('jp-HubShare-panel');
   }
 
   protected render(): JSX.Element {
-    return <ConnectedProjectsView model={this.model} trans={this.trans} />;
+    return <ConnectedProjectsView model={this.model} trans={this.trans} actions={this.actions} />;
   }
 }

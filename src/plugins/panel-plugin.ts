@@ -1,11 +1,14 @@
 import { ILabShell, ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs, PALETTE_CATEGORY } from '../command-ids';
 import { ProjectsPanel } from '../components/projects-panel';
 import { projectsIcon } from '../icons';
+import { type CheckoutOperations, checkoutOperations } from '../model/checkout-operations';
 import { ConnectionModel } from '../model/connection-model';
+import type { CheckoutActions } from '../components/projects-panel';
 
 export const PANEL_PLUGIN_ID = 'jupyterlab-hubshare:panel';
 const PANEL_ID = 'jp-hubshare-projects';
@@ -27,7 +30,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hubshare');
     const model = new ConnectionModel();
-    const panel = new ProjectsPanel(model, trans);
+    const panel = new ProjectsPanel(model, trans, checkoutActions(checkoutOperations, model, trans));
     panel.id = PANEL_ID;
     panel.title.icon = projectsIcon;
     panel.title.caption = trans.__('Projects');
@@ -63,3 +66,48 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
+
+/**
+ * Push and Pull for the panel's rows: progress and outcome in JupyterLab's notifications, in
+ * words for people who do not know git, then a refresh of the panel.
+ */
+function checkoutActions(operations: CheckoutOperations, model: ConnectionModel, trans: TranslationBundle): CheckoutActions {
+  const run = async (pending: string, work: () => Promise<{ message: string; type: 'success' | 'info' | 'warning' }>) => {
+    const id = Notification.emit(pending, 'in-progress', { autoClose: false });
+    try {
+      const { message, type } = await work();
+      Notification.update({ id, message, type, autoClose: type === 'warning' ? false : 5000 });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      Notification.update({ id, message, type: 'error', autoClose: false });
+    } finally {
+      await model.refresh();
+    }
+  };
+  return {
+    push: path =>
+      run(trans.__('Pushing %1…', path), async () => {
+        const result = await operations.push(path);
+        return result.pushed
+          ? { message: trans.__('Pushed %1.', path), type: 'success' }
+          : { message: trans.__('Nothing to push in %1: it has no changes.', path), type: 'info' };
+      }),
+    pull: path =>
+      run(trans.__('Pulling %1…', path), async () => {
+        const result = await operations.pull(path);
+        if (result.state === 'conflicted') {
+          return {
+            message: trans.__(
+              'You and others changed the same files in %1 (%2). Your versions are kept on disk; in a terminal, pick with "hubshare resolve FILE --mine|--theirs" then "hubshare continue", or undo the pull with "hubshare abort".',
+              path,
+              result.conflicts.map(conflict => conflict.path).join(', ')
+            ),
+            type: 'warning'
+          };
+        }
+        return result.state === 'updated'
+          ? { message: trans.__('Pulled the latest changes into %1.', path), type: 'success' }
+          : { message: trans.__('%1 is already up to date.', path), type: 'info' };
+      })
+  };
+}

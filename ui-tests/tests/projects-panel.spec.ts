@@ -110,6 +110,20 @@ test.describe('the Projects panel', () => {
     await expect(panel).not.toContainText('Nothing shared yet');
     await page.screenshot({ path: testInfo.outputPath('projects-panel-listing.png') });
 
+    // Push and Pull from the row, with the outcome in JupyterLab's notifications.
+    await panel.getByRole('button', { name: 'Push survey' }).click();
+    await expect(page.getByText('Nothing to push in survey: it has no changes.')).toBeVisible();
+    const edit = await request.put('/api/contents/survey/answers.csv', {
+      headers: auth,
+      data: { type: 'file', format: 'text', content: 'q,a\n1,yes\n2,no\n' }
+    });
+    expect(edit.ok()).toBe(true);
+    await panel.getByRole('button', { name: 'Push survey' }).click();
+    await expect(page.getByText('Pushed survey.')).toBeVisible();
+    await panel.getByRole('button', { name: 'Pull survey' }).click();
+    await expect(page.getByText('survey is already up to date.')).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('projects-panel-pushed.png') });
+
     const accessibility = await new AxeBuilder({ page }).include('#jp-hubshare-projects').analyze();
     const serious = accessibility.violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
     expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);

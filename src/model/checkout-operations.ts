@@ -1,0 +1,20 @@
+import { requestAPI } from '../request';
+
+/** How a pull ended, as the agent answers it. */
+export type PullOutcome =
+  | { state: 'up-to-date' | 'updated' }
+  | { state: 'conflicted'; conflicts: { path: string; kind: string }[] };
+
+/** The checkout operations the panel starts; injected so views stay free of HTTP. */
+export interface CheckoutOperations {
+  push(path: string): Promise<{ pushed: boolean }>;
+  pull(path: string): Promise<PullOutcome>;
+}
+
+const post = <T>(endPoint: string, body: unknown) =>
+  requestAPI<T>(endPoint, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+
+export const checkoutOperations: CheckoutOperations = {
+  push: path => post('api/checkouts/push', { path }),
+  pull: path => post('api/checkouts/pull', { path })
+};
