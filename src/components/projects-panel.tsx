@@ -85,6 +85,15 @@ function ProjectRow({ project, trans }: { project: ProjectSummary; trans: Transl
   );
 }
 
+/** A small text button on a row, labelled for screen readers with what it acts on. */
+function RowButton(props: { label: string; ariaLabel: string; disabled: boolean; onClick: () => void }): JSX.Element {
+  return (
+    <button type="button" className="jp-HubShare-textButton" disabled={props.disabled} aria-label={props.ariaLabel} onClick={props.onClick}>
+      {props.label}
+    </button>
+  );
+}
+
 function CheckoutRow({
   checkout,
   trans,
@@ -107,24 +116,8 @@ function CheckoutRow({
       {checkout.conflicted && <span className="jp-HubShare-badge jp-mod-conflicted">{trans.__('pick mine or theirs')}</span>}
       {actions && (
         <span className="jp-HubShare-rowActions">
-          <button
-            type="button"
-            className="jp-HubShare-textButton"
-            disabled={busy || checkout.conflicted}
-            aria-label={trans.__('Pull %1', name)}
-            onClick={() => run(actions.pull)}
-          >
-            {trans.__('Pull')}
-          </button>
-          <button
-            type="button"
-            className="jp-HubShare-textButton"
-            disabled={busy || checkout.conflicted}
-            aria-label={trans.__('Push %1', name)}
-            onClick={() => run(actions.push)}
-          >
-            {trans.__('Push')}
-          </button>
+          <RowButton label={trans.__('Pull')} ariaLabel={trans.__('Pull %1', name)} disabled={busy || checkout.conflicted} onClick={() => run(actions.pull)} />
+          <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy || checkout.conflicted} onClick={() => run(actions.push)} />
         </span>
       )}
     </li>
