@@ -550,8 +550,10 @@ export class Checkouts {
 
   private async aheadBehind(git: CheckoutGit): Promise<{ ahead: number; behind: number }> {
     const head = await this.head(git);
-    if (head === null || !(await git.succeeds(['rev-parse', '--verify', '--quiet', TRACKING]))) {
-      return { ahead: head === null ? 0 : 1, behind: head === null && (await git.succeeds(['rev-parse', '--verify', '--quiet', TRACKING])) ? 1 : 0 };
+    const tracking = await this.tracking(git);
+    if (head === null || tracking === null) {
+      // One side has no history yet: the other is simply ahead (counted as one step).
+      return { ahead: head !== null ? 1 : 0, behind: head === null && tracking !== null ? 1 : 0 };
     }
     const [ahead, behind] = (await git.run(['rev-list', '--left-right', '--count', `HEAD...${TRACKING}`])).trim().split(/\s+/).map(Number);
     return { ahead, behind };

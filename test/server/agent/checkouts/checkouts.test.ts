@@ -86,6 +86,25 @@ describe('two users through the hubshare CLI', () => {
     expect(listing.out).toContain(`  bob-${name}`);
   });
 
+  it('checks out a project with no history yet, and pushes its first commit', async () => {
+    const created = await fetch(`${service.url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'blank', visibility: 'hub' })
+    });
+    expect(created.status).toBe(201);
+    const first = join(work.path, 'blank-alice');
+    expect((await as('alice', work.path, 'checkout', 'alice/blank', first)).code).toBe(0);
+    expect((await as('alice', first, 'status')).out).toContain('Up to date.');
+    expect((await as('alice', first, 'pull')).out).toBe('Already up to date.');
+    writeFileSync(join(first, 'start.md'), '# Start\n');
+    expect((await as('alice', first, 'status')).out).toContain('You have changes to push.');
+    expect(await as('alice', first, 'push')).toMatchObject({ code: 0, out: 'Pushed.' });
+    const second = join(work.path, 'blank-bob');
+    expect((await as('bob', work.path, 'checkout', 'alice/blank', second)).code).toBe(0);
+    expect(readFileSync(join(second, 'start.md'), 'utf8')).toBe('# Start\n');
+  });
+
   it('answers with the documented exit codes', async () => {
     expect((await as('alice', work.path, 'checkout', 'alice/does-not-exist')).code).toBe(4);
     expect((await as('alice', work.path, 'frobnicate')).code).toBe(2);
