@@ -285,7 +285,7 @@ export class Checkouts {
       const remote = await this.remoteOf(root);
       const git = this.git(root, remote);
       const project = this.describe(remote);
-      const conflicts = await this.conflicts(git, root);
+      const conflicts = await this.conflicts(git);
       if (conflicts.length > 0 || pullInProgress(root)) {
         return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts };
       }
@@ -364,16 +364,15 @@ export class Checkouts {
         await git.run(['reset', '--hard', '--quiet', TRACKING]);
         return { state: 'updated' };
       }
-      const tracking = (await git.run(['rev-parse', TRACKING])).trim();
       if (await git.succeeds(['merge-base', '--is-ancestor', TRACKING, 'HEAD'])) {
         await this.undoCommit(git, before, localSnapshot);
         return { state: 'up-to-date' };
       }
-      const merged = await git.succeeds(['merge', '--quiet', '--no-edit', '-m', `Pull updates of ${project}`, tracking]);
+      const merged = await git.succeeds(['merge', '--quiet', '--no-edit', '-m', `Pull updates of ${project}`, TRACKING]);
       if (merged) {
         return { state: 'updated' };
       }
-      const conflicts = await this.conflicts(git, root);
+      const conflicts = await this.conflicts(git);
       if (conflicts.length === 0) {
         // The merge failed for another reason: put everything back as it was.
         await this.restore(git, { before, localSnapshot });
@@ -390,7 +389,7 @@ export class Checkouts {
     const root = this.requireCheckout(dir);
     return withCheckoutLock(root, async () => {
       const git = this.git(root);
-      const conflicts = await this.conflicts(git, root);
+      const conflicts = await this.conflicts(git);
       const byPath = new Map(conflicts.map(conflict => [conflict.path, conflict]));
       const chosen = paths === 'all' ? conflicts : paths.map(path => {
         const conflict = byPath.get(path);
@@ -408,7 +407,7 @@ export class Checkouts {
           await git.run(['add', '--', conflict.path]);
         }
       }
-      return this.conflicts(git, root);
+      return this.conflicts(git);
     });
   }
 
@@ -417,7 +416,7 @@ export class Checkouts {
     const root = this.requireCheckout(dir);
     await withCheckoutLock(root, async () => {
       const git = this.git(root);
-      const left = await this.conflicts(git, root);
+      const left = await this.conflicts(git);
       if (left.length > 0) {
         throw new Conflict(`Pick mine or theirs first for: ${left.map(c => c.path).join(', ')}.`, 'conflicts_left');
       }
@@ -447,7 +446,7 @@ export class Checkouts {
   async theirs(dir: string, path: string): Promise<Buffer> {
     const root = this.requireCheckout(dir);
     const git = this.git(root);
-    const conflict = (await this.conflicts(git, root)).find(candidate => candidate.path === path);
+    const conflict = (await this.conflicts(git)).find(candidate => candidate.path === path);
     if (!conflict) {
       throw new BadRequest(`${path} is not a file waiting for a pick.`, 'not_conflicted');
     }
@@ -516,12 +515,17 @@ export class Checkouts {
     }
   }
 
-  private async head(git: CheckoutGit): Promise<string | null> {
+  /** The commit a ref points at, or null when it does not exist yet (an unborn branch, no fetch yet). */
+  private async commitOf(git: CheckoutGit, ref: string): Promise<string | null> {
     try {
-      return (await git.run(['rev-parse', '--verify', '--quiet', 'HEAD'])).trim() || null;
+      return (await git.run(['rev-parse', '--verify', '--quiet', ref])).trim() || null;
     } catch {
       return null;
     }
+  }
+
+  private head(git: CheckoutGit): Promise<string | null> {
+    return this.commitOf(git, 'HEAD');
   }
 
   /** Fetches the project's main branch; false when the project has no commits yet. */
@@ -540,12 +544,8 @@ export class Checkouts {
   }
 
   /** The last known state of the project's main branch, or null before the first fetch. */
-  private async tracking(git: CheckoutGit): Promise<string | null> {
-    try {
-      return (await git.run(['rev-parse', '--verify', '--quiet', TRACKING])).trim() || null;
-    } catch {
-      return null;
-    }
+  private tracking(git: CheckoutGit): Promise<string | null> {
+    return this.commitOf(git, TRACKING);
   }
 
   private async aheadBehind(git: CheckoutGit): Promise<{ ahead: number; behind: number }> {
@@ -568,7 +568,7 @@ export class Checkouts {
       .map(entry => entry.slice(3));
   }
 
-  private async conflicts(git: CheckoutGit, _root: string): Promise<ConflictedFile[]> {
+  private async conflicts(git: CheckoutGit): Promise<ConflictedFile[]> {
     const out = await git.run(['status', '--porcelain=v2', '-z', '--untracked-files=no']);
     const conflicts: ConflictedFile[] = [];
     for (const entry of out.split('\0')) {
