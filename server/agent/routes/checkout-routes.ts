@@ -7,12 +7,19 @@ import { relativeToRoot, resolveInRoot } from '../paths';
 import { answerWithProgress } from '../progress-stream';
 import { callService, type ServiceClient } from '../service-client';
 
-function stringField(body: unknown, name: string, required = true): string | undefined {
+/** A string field of the body that may be left out. @throws BadRequest when present but not a string. */
+function optionalString(body: unknown, name: string): string | undefined {
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  if (value === undefined && !required) {
-    return undefined;
+  if (value !== undefined && typeof value !== 'string') {
+    throw new BadRequest(`"${name}" must be a string.`);
   }
-  if (typeof value !== 'string') {
+  return value;
+}
+
+/** A string field of the body that must be there. @throws BadRequest otherwise. */
+function requiredString(body: unknown, name: string): string {
+  const value = optionalString(body, name);
+  if (value === undefined) {
     throw new BadRequest(`"${name}" must be a string.`);
   }
   return value;
@@ -58,40 +65,40 @@ export function checkoutRoutes(
   // The long operations stream their progress to clients that ask for NDJSON.
   routes.post('/api/checkouts/publish', access, (req, res) =>
     answerWithProgress(req, res, deps.log, async onProgress => {
-      const visibility = stringField(req.body, 'visibility', false);
+      const visibility = optionalString(req.body, 'visibility');
       if (visibility !== undefined && visibility !== 'private' && visibility !== 'hub') {
         throw new BadRequest('"visibility" must be "private" or "hub".');
       }
-      const project = await (await checkouts(onProgress)).publish(folder(stringField(req.body, 'path')), {
-        name: stringField(req.body, 'name', false),
+      const project = await (await checkouts(onProgress)).publish(folder(requiredString(req.body, 'path')), {
+        name: optionalString(req.body, 'name'),
         visibility,
-        message: stringField(req.body, 'message', false)
+        message: optionalString(req.body, 'message')
       });
       return { status: 201, body: project };
     })
   );
   routes.post('/api/checkouts/checkout', access, (req, res) =>
     answerWithProgress(req, res, deps.log, async onProgress => {
-      const root = await (await checkouts(onProgress)).checkout(stringField(req.body, 'project') ?? '', folder(stringField(req.body, 'path')));
+      const root = await (await checkouts(onProgress)).checkout(requiredString(req.body, 'project'), folder(requiredString(req.body, 'path')));
       return { status: 201, body: { path: relativeToRoot(deps.rootDir, root) } };
     })
   );
   routes.post('/api/checkouts/clone', access, (req, res) =>
     answerWithProgress(req, res, deps.log, async onProgress => {
-      const root = await (await checkouts(onProgress)).clone(stringField(req.body, 'url') ?? '', folder(stringField(req.body, 'path')));
+      const root = await (await checkouts(onProgress)).clone(requiredString(req.body, 'url'), folder(requiredString(req.body, 'path')));
       return { status: 201, body: { path: relativeToRoot(deps.rootDir, root) } };
     })
   );
   routes.post('/api/checkouts/push', access, (req, res) =>
     answerWithProgress(req, res, deps.log, async onProgress => ({
       status: 200,
-      body: await (await checkouts(onProgress)).push(folder(stringField(req.body, 'path')), stringField(req.body, 'message', false))
+      body: await (await checkouts(onProgress)).push(folder(requiredString(req.body, 'path')), optionalString(req.body, 'message'))
     }))
   );
   routes.post('/api/checkouts/pull', access, (req, res) =>
     answerWithProgress(req, res, deps.log, async onProgress => ({
       status: 200,
-      body: await (await checkouts(onProgress)).pull(folder(stringField(req.body, 'path')))
+      body: await (await checkouts(onProgress)).pull(folder(requiredString(req.body, 'path')))
     }))
   );
   routes.post('/api/checkouts/resolve', access, async (req, res) => {
@@ -103,14 +110,14 @@ export function checkoutRoutes(
     if (files === undefined) {
       throw new BadRequest('"files" must be a list of file paths, or "all".');
     }
-    res.json({ conflicts: await (await checkouts()).resolve(folder(stringField(req.body, 'path')), files, body.side) });
+    res.json({ conflicts: await (await checkouts()).resolve(folder(requiredString(req.body, 'path')), files, body.side) });
   });
   routes.post('/api/checkouts/continue', access, async (req, res) => {
-    await (await checkouts()).continue(folder(stringField(req.body, 'path')));
+    await (await checkouts()).continue(folder(requiredString(req.body, 'path')));
     res.json({ done: true });
   });
   routes.post('/api/checkouts/abort', access, async (req, res) => {
-    await (await checkouts()).abort(folder(stringField(req.body, 'path')));
+    await (await checkouts()).abort(folder(requiredString(req.body, 'path')));
     res.json({ done: true });
   });
 }
