@@ -5,10 +5,13 @@ import type { RouteTable } from '../shared/route-table';
 import { signedIn, type IdentityProvider } from './authentication';
 import type { ServiceData } from './data-dir';
 import { type Clock, systemClock } from './domain/accounts';
+import { Browse } from './domain/browse';
 import { Projects } from './domain/projects';
 import { Teams } from './domain/teams';
 import type { GitRunner } from './git/git-runner';
+import { ObjectReader } from './git/object-reader';
 import { DEFAULT_REPOSITORY_POLICY, Repositories } from './git/repositories';
+import { browseRoutes } from './routes/browse-routes';
 import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
 import { projectAccessRules } from './routes/project-access';
@@ -36,8 +39,15 @@ export const DEFAULT_GIT_LIMITS: GitLimits = {
   maxFetchRequestBytes: 100 * 1024 * 1024
 };
 
+/** The service's HTTP app, and how to stop what it runs besides (the git object readers). */
+export interface ServiceApp {
+  app: Express;
+  routes: RouteTable;
+  close(): void;
+}
+
 /** Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens. */
-export function createServiceApp(deps: ServiceDependencies): { app: Express; routes: RouteTable } {
+export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const clock = deps.clock ?? systemClock;
   const log = (message: string) => deps.logger.error(message);
   const limits = { ...DEFAULT_GIT_LIMITS, ...deps.limits };
@@ -48,13 +58,16 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
   const teams = new Teams(teamsStore, accountsStore, clock);
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
+  const objects = new ObjectReader(deps.git);
+  const browse = new Browse(repositories, objects);
 
-  return createJsonApp(
+  const { app, routes } = createJsonApp(
     routes => {
       healthRoutes(routes, deps.data);
       userRoutes(routes, caller, teams);
       projectRoutes(routes, projects, { signedIn: caller, need: rules.need });
       teamRoutes(routes, teams, caller);
+      browseRoutes(routes, browse, rules.need);
       gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, log }, rules);
     },
     {
@@ -66,4 +79,5 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
       }
     }
   );
+  return { app, routes, close: () => objects.close() };
 }

@@ -57,7 +57,7 @@ export async function startService(
   const accounts = new Accounts(new AccountsStore(data.db));
   const local = { resolve: (token: string) => accounts.authenticate(token) };
   const hub = config.hub ? new HubIdentity(config.hub, data.db) : undefined;
-  const { app } = createServiceApp({
+  const { app, close: stopApp } = createServiceApp({
     data,
     identity: combinedIdentity(local, hub),
     basePath: config.hub?.prefix,
@@ -79,6 +79,7 @@ export async function startService(
       // Idle keep-alive connections would hold close() open; busy ones finish their request.
       server.closeIdleConnections();
       await closed;
+      stopApp();
       await data.close();
     }
   };

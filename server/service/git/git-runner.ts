@@ -3,6 +3,9 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** A running git process with all three pipes. */
+export type GitProcess = ChildProcessWithoutNullStreams;
+
 /** Thrown when a git command fails; carries git's own words for the log, not for users. */
 export class GitCommandError extends Error {
   constructor(
@@ -63,6 +66,17 @@ export class GitRunner {
           reject(new GitCommandError(args, code, Buffer.concat(err).toString('utf8')));
         }
       });
+    });
+  }
+
+  /**
+   * Starts a long-lived `git cat-file --batch-command` on a bare repository (see
+   * object-reader.ts): it answers object requests on stdin for as long as it runs.
+   */
+  catFileBatch(gitDir: string): ChildProcessWithoutNullStreams {
+    return spawn('git', [`--git-dir=${gitDir}`, 'cat-file', '--batch-command'], {
+      env: this.environment(),
+      stdio: ['pipe', 'pipe', 'pipe']
     });
   }
 

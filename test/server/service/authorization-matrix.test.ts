@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp } from '../../../server/service/app';
 import { pino } from 'pino';
@@ -28,6 +30,8 @@ interface Row {
   /** The concrete path; {p} is this case's project, {t} its team, {n} a fresh name. */
   path: string;
   body?: unknown;
+  /** The project needs pushed content (a README on main) for the route to have something to show. */
+  content?: boolean;
   expect: [Expected, Expected, Expected, Expected, Expected, Expected, Expected];
 }
 
@@ -54,6 +58,12 @@ const MATRIX: Row[] = [
   { method: 'DELETE', route: '/api/v1/teams/:team', path: '/api/v1/teams/{t}', expect: teamMaintainer(204) },
   { method: 'PUT', route: '/api/v1/teams/:team/members/:user', path: '/api/v1/teams/{t}/members/nora', body: { role: 'member' }, expect: teamMaintainer(200) },
   { method: 'DELETE', route: '/api/v1/teams/:team/members/:user', path: '/api/v1/teams/{t}/members/sam', expect: teamMaintainer(204) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/refs', path: '/api/v1/projects/olive/{p}/refs', expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/tree/:ref', path: '/api/v1/projects/olive/{p}/tree/main', content: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/tree/:ref/*path', path: '/api/v1/projects/olive/{p}/tree/main/README.md', content: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/blob/:ref/*path', path: '/api/v1/projects/olive/{p}/blob/main/README.md', content: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/log', path: '/api/v1/projects/olive/{p}/log', content: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/diff', path: '/api/v1/projects/olive/{p}/diff', content: true, expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-upload-pack', expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-receive-pack', expect: projectLevel(403, 200, 200) },
   { method: 'POST', route: '/git/:owner/:repo/git-upload-pack', path: '/git/olive/{p}.git/git-upload-pack', expect: projectLevel('allowed', 'allowed', 'allowed') },
@@ -102,6 +112,13 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
     return names;
   }
 
+  /** Writes one commit with a README straight into a project's bare repository (one git process). */
+  async function addContent(project: string) {
+    const row = await service.data.db.selectFrom('projects').select('id').where('name', '=', project).executeTakeFirstOrThrow();
+    const stream = ['commit refs/heads/main', 'committer Olive <olive@example.org> 1700000000 +0000', 'data 5', 'first', 'M 644 inline README.md', 'data 7', '# Hello', ''].join('\n');
+    execFileSync('git', ['--git-dir', join(service.data.repositoriesDir, `${row.id}.git`), 'fast-import', '--quiet'], { input: stream });
+  }
+
   it('covers every route the service declares', () => {
     const { routes } = createServiceApp({
       data: service.data,
@@ -117,6 +134,9 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
   const cases = MATRIX.flatMap(row => ROLES.map((role, index) => ({ row, role, expected: row.expect[index] })));
   it.each(cases.map(c => [`${c.row.method} ${c.row.path} as ${c.role} → ${c.expected}`, c] as const))('%s', async (_label, { row, role, expected }) => {
     const names = await fixture();
+    if (row.content) {
+      await addContent(names.p);
+    }
     const fill = (text: string) => text.replace('{p}', names.p).replace('{t}', names.t).replace('{n}', names.n);
     const body = row.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(row.body)));
     const token = role === 'anonymous' ? undefined : role === 'bad token' ? 'hs_forged-token' : tokens[USER_OF[role] ?? ''];

@@ -30,7 +30,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: { max
   const issuedTokens: string[] = [];
   const data = await openServiceData({ dataDir: dataDir.path, databaseUrl: postgres?.url });
   const accounts = new Accounts(new AccountsStore(data.db));
-  const { app } = createServiceApp({
+  const { app, close: stopApp } = createServiceApp({
     data,
     identity: { resolve: token => accounts.authenticate(token) },
     git: new GitRunner(dataDir.path),
@@ -58,6 +58,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: { max
         throw new Error(`the service log holds ${leaked.length} token(s)`);
       }
       await server.close();
+      stopApp();
       await data.close();
       await postgres?.drop();
       dataDir.remove();
