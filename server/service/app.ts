@@ -6,6 +6,7 @@ import { signedIn, type IdentityProvider } from './authentication';
 import type { ServiceData } from './data-dir';
 import { type Clock, systemClock } from './domain/accounts';
 import { Browse } from './domain/browse';
+import { Pages } from './domain/pages';
 import { Projects } from './domain/projects';
 import { Teams } from './domain/teams';
 import type { GitRunner } from './git/git-runner';
@@ -15,6 +16,7 @@ import { browseRoutes } from './routes/browse-routes';
 import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
 import { projectAccessRules } from './routes/project-access';
+import { pagesRoutes } from './routes/pages-routes';
 import { projectRoutes } from './routes/project-routes';
 import { requestLog } from './request-log';
 import { teamRoutes } from './routes/team-routes';
@@ -68,6 +70,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       projectRoutes(routes, projects, { signedIn: caller, need: rules.need });
       teamRoutes(routes, teams, caller);
       browseRoutes(routes, browse, rules.need);
+      pagesRoutes(routes, new Pages(browse), rules.pagesReader);
       gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, log }, rules);
     },
     {

@@ -10,6 +10,8 @@ import { type Caller, type Clock, systemClock } from './accounts';
 import { allows, higher, type Level } from './levels';
 
 export type Visibility = 'private' | 'hub';
+/** Who may see a project's static pages: nobody (off), its readers, or every user of the hub. */
+export type PagesSetting = 'off' | 'project' | 'hub';
 
 /** A project as the API shows it, with the caller's own level on it. */
 export interface ProjectView {
@@ -17,6 +19,7 @@ export interface ProjectView {
   name: string;
   description: string;
   visibility: Visibility;
+  pages: PagesSetting;
   createdAt: string;
   updatedAt: string;
   myLevel: Level;
@@ -35,6 +38,13 @@ function parseVisibility(raw: unknown): Visibility {
     return raw;
   }
   throw new BadRequest('"visibility" must be "private" or "hub".', 'invalid_visibility');
+}
+
+function parsePages(raw: unknown): PagesSetting {
+  if (raw === 'off' || raw === 'project' || raw === 'hub') {
+    return raw;
+  }
+  throw new BadRequest('"pages" must be "off", "project" (who can read the project) or "hub" (every user).', 'invalid_pages');
 }
 
 /** Control characters other than newline and tab: never wanted in names or descriptions. */
@@ -120,6 +130,22 @@ export class Projects {
     return { project, level };
   }
 
+  /**
+   * Finds a project whose pages the caller may see: pages are on, and either open to the hub or
+   * the caller can read the project.
+   * @throws NotFound otherwise (pages that are off do not exist for anyone).
+   */
+  async requirePages(caller: Caller, rawOwner: unknown, rawName: unknown): Promise<ReadableProject> {
+    const owner = parseUserName(rawOwner);
+    const name = parseProjectName(rawName);
+    const project = await this.projects.byOwnerAndName(owner, name);
+    const level = project && project.pages !== 'off' ? await this.levelOf(caller, project) : null;
+    if (!project || project.pages === 'off' || (level === null && project.pages !== 'hub')) {
+      throw new NotFound(`There are no pages for ${owner}/${name}, or you have no access to them.`, 'no_such_pages');
+    }
+    return { project, level: level ?? 'read' };
+  }
+
   /** Lists the projects the caller can read: their own, those shared with them, or all. */
   async list(caller: Caller, scope: ProjectScope): Promise<ProjectView[]> {
     const views: ProjectView[] = [];
@@ -150,7 +176,7 @@ export class Projects {
     const id = randomBytes(12).toString('hex');
     await this.repositories.create(id);
     try {
-      await this.projects.insert({ id, owner_id: caller.id, name, description, visibility, created_at: now, updated_at: now });
+      await this.projects.insert({ id, owner_id: caller.id, name, description, visibility, pages: 'off', created_at: now, updated_at: now });
     } catch (error) {
       await this.repositories.remove(id);
       if (isUniqueViolation(error)) {
@@ -167,8 +193,8 @@ export class Projects {
 
   /** Renames a project or changes its description or visibility (metadata only). */
   async update(target: ReadableProject, body: unknown): Promise<ProjectView> {
-    const fields = bodyObject(body, ['name', 'description', 'visibility']);
-    const changes: { name?: string; description?: string; visibility?: Visibility; updated_at: string } = {
+    const fields = bodyObject(body, ['name', 'description', 'visibility', 'pages']);
+    const changes: { name?: string; description?: string; visibility?: Visibility; pages?: PagesSetting; updated_at: string } = {
       updated_at: this.clock.now().toISOString()
     };
     if (fields.name !== undefined) {
@@ -179,6 +205,9 @@ export class Projects {
     }
     if (fields.visibility !== undefined) {
       changes.visibility = parseVisibility(fields.visibility);
+    }
+    if (fields.pages !== undefined) {
+      changes.pages = parsePages(fields.pages);
     }
     try {
       await this.projects.update(target.project.id, changes);
@@ -258,6 +287,7 @@ export class Projects {
       name: project.name,
       description: project.description,
       visibility: project.visibility,
+      pages: project.pages,
       createdAt: project.created_at,
       updatedAt: project.updated_at,
       myLevel: level

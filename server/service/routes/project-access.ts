@@ -44,6 +44,15 @@ export function projectAccessRules(identity: IdentityProvider, projects: Project
   return {
     /** At least `level` on the project. */
     need: (level: Level) => rule(`project:${level}`, () => level),
+    /** A project's static pages: on, and open to the hub or readable by the caller. */
+    pagesReader: {
+      name: 'pages:hub-or-project-read',
+      enforce: async (req, res, next) => {
+        const caller = await authenticate(req, res, identity);
+        res.locals.project = await projects.requirePages(caller, req.params.owner, req.params.name);
+        next();
+      }
+    } satisfies Access,
     /** git's ref advertisement: read to fetch, write to push (the `service` query decides). */
     gitAdvertisement: rule('project:read-or-write-by-git-service', req =>
       req.query.service === 'git-receive-pack' ? 'write' : 'read'

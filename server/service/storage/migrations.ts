@@ -68,6 +68,15 @@ const MIGRATIONS: Record<string, Migration> = {
         await db.schema.createIndex(`${table}_subject`).on(table).column(subject).execute();
       }
     }
+  },
+  // 0002 is the event feed's (on its own branch); pages come after it.
+  '0003_pages': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('projects')
+        .addColumn('pages', 'text', col => col.notNull().defaultTo('off').check(sql`pages IN ('off', 'project', 'hub')`))
+        .execute();
+    }
   }
 };
 

@@ -20,6 +20,7 @@ export class ProjectsStore {
         'p.name',
         'p.description',
         'p.visibility',
+        'p.pages',
         'p.created_at',
         'p.updated_at',
         'o.name as owner_name'
@@ -42,7 +43,7 @@ export class ProjectsStore {
     await this.db.insertInto('projects').values(project).execute();
   }
 
-  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'updated_at'>>): Promise<void> {
+  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'pages' | 'updated_at'>>): Promise<void> {
     await this.db.updateTable('projects').set(changes).where('id', '=', id).execute();
   }
 

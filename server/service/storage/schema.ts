@@ -26,6 +26,8 @@ export interface ProjectsTable {
   name: string;
   description: string;
   visibility: 'private' | 'hub';
+  /** Static pages: `off`, readable by who can read the project, or by every user of the hub. */
+  pages: Generated<'off' | 'project' | 'hub'>;
   created_at: string;
   updated_at: string;
 }

@@ -32,6 +32,8 @@ interface Row {
   body?: unknown;
   /** The project needs pushed content (a README on main) for the route to have something to show. */
   content?: boolean;
+  /** The project's pages are turned on (for its readers). */
+  pages?: boolean;
   expect: [Expected, Expected, Expected, Expected, Expected, Expected, Expected];
 }
 
@@ -64,6 +66,8 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/api/v1/projects/:owner/:name/blob/:ref/*path', path: '/api/v1/projects/olive/{p}/blob/main/README.md', content: true, expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/api/v1/projects/:owner/:name/log', path: '/api/v1/projects/olive/{p}/log', content: true, expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/api/v1/projects/:owner/:name/diff', path: '/api/v1/projects/olive/{p}/diff', content: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/pages/:owner/:name', path: '/pages/olive/{p}/', content: true, pages: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/pages/:owner/:name/*path', path: '/pages/olive/{p}/README.md', content: true, pages: true, expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-upload-pack', expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-receive-pack', expect: projectLevel(403, 200, 200) },
   { method: 'POST', route: '/git/:owner/:repo/git-upload-pack', path: '/git/olive/{p}.git/git-upload-pack', expect: projectLevel('allowed', 'allowed', 'allowed') },
@@ -136,6 +140,9 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
     const names = await fixture();
     if (row.content) {
       await addContent(names.p);
+    }
+    if (row.pages) {
+      expect((await call(tokens.olive, 'PATCH', `/api/v1/projects/olive/${names.p}`, { pages: 'project' })).status).toBe(200);
     }
     const fill = (text: string) => text.replace('{p}', names.p).replace('{t}', names.t).replace('{n}', names.n);
     const body = row.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(row.body)));
