@@ -11,7 +11,7 @@ from traitlets import Bool, Unicode
 
 from .agent import AgentProcess, AgentUnavailable
 from .embedded_service import EmbeddedService
-from .handlers import AgentProxyHandler, agent_http_client
+from .handlers import AgentProxyHandler, PageViewHandler, agent_http_client
 
 
 class HubShareExtension(ExtensionApp):
@@ -52,9 +52,10 @@ class HubShareExtension(ExtensionApp):
         self.agent_client = agent_http_client(self.agent)
 
     def initialize_handlers(self) -> None:
-        self.handlers.append(
-            (url_path_join("hubshare", "(.*)"), AgentProxyHandler, {"agent": self.agent, "client": self.agent_client})
-        )
+        options = {"agent": self.agent, "client": self.agent_client}
+        # Page views first: they are the one part reachable without a Jupyter login (signed links).
+        self.handlers.append((url_path_join("hubshare", "(view/.*)"), PageViewHandler, options))
+        self.handlers.append((url_path_join("hubshare", "(.*)"), AgentProxyHandler, options))
 
     async def _start_embedded_service(self, node: str) -> dict[str, str]:
         if self.embedded is None:

@@ -7,6 +7,7 @@ import json
 import socket
 from typing import Any
 
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler
 from tornado import httpclient, httputil, netutil, web
 from tornado.simple_httpclient import SimpleAsyncHTTPClient
@@ -61,6 +62,11 @@ class AgentProxyHandler(APIHandler):
 
     auth_resource = "hubshare"
 
+    # Whether Jupyter must know the user (page views carry a signed link instead; see below).
+    requires_jupyter_user = True
+    # Agent answer headers that replace this server's own instead of being added to them.
+    replaced_response_headers: frozenset[str] = frozenset()
+
     def initialize(self, agent: AgentProcess, client: SimpleAsyncHTTPClient) -> None:  # type: ignore[override]
         self.agent = agent
         self.client = client
@@ -73,11 +79,12 @@ class AgentProxyHandler(APIHandler):
         await super().prepare()
         if self._finished:
             return
-        if self.current_user is None:
-            raise web.HTTPError(403, "Sign in to Jupyter to use HubShare.")
-        action = "read" if self.request.method in ("GET", "HEAD") else "write"
-        if not self.authorizer.is_authorized(self, self.current_user, action, self.auth_resource):
-            raise web.HTTPError(403, "You are not allowed to use HubShare on this server.")
+        if self.requires_jupyter_user:
+            if self.current_user is None:
+                raise web.HTTPError(403, "Sign in to Jupyter to use HubShare.")
+            action = "read" if self.request.method in ("GET", "HEAD") else "write"
+            if not self.authorizer.is_authorized(self, self.current_user, action, self.auth_resource):
+                raise web.HTTPError(403, "You are not allowed to use HubShare on this server.")
         try:
             await self.agent.ensure_running()
         except AgentUnavailable as error:
@@ -111,7 +118,8 @@ class AgentProxyHandler(APIHandler):
                 headers[name] = value
         headers[AGENT_SECRET_HEADER] = self.agent.secret
         user = self.current_user
-        headers[USER_HEADER] = getattr(user, "username", None) or str(user)
+        if user is not None:
+            headers[USER_HEADER] = getattr(user, "username", None) or str(user)
         request = httpclient.HTTPRequest(
             url,
             method=self.request.method,
@@ -141,7 +149,10 @@ class AgentProxyHandler(APIHandler):
             self._status_sent = True
             return
         name, _, value = line.partition(":")
-        if name.strip().lower() not in HOP_BY_HOP:
+        lowered = name.strip().lower()
+        if lowered in self.replaced_response_headers:
+            self.set_header(name.strip(), value.strip())
+        elif lowered not in HOP_BY_HOP:
             self.add_header(name.strip(), value.strip())
 
     def _on_chunk(self, chunk: bytes) -> None:
@@ -190,6 +201,28 @@ class AgentProxyHandler(APIHandler):
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found"}.get(status_code, "proxy_error")
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"error": {"code": code, "message": message}}))
+
+
+class PageViewHandler(AgentProxyHandler):
+    """Page views, `/hubshare/view/<link>/<owner>/<name>/<path>`, reachable without a Jupyter login.
+
+    A published page runs sandboxed, as an opaque origin, so the browser sends no cookies with the
+    requests for its images, styles and scripts. Those requests carry a signed, expiring link
+    instead, made by the agent when the signed-in user opened `/hubshare/pages/...`, and checked by
+    the agent before anything is read. Only GET and HEAD; the page's own sandboxing policy replaces
+    this server's.
+    """
+
+    SUPPORTED_METHODS = ("GET", "HEAD")  # type: ignore[assignment]
+    requires_jupyter_user = False
+    replaced_response_headers = frozenset({"content-security-policy"})
+
+    def set_default_headers(self) -> None:
+        super().set_default_headers()
+        # Strict until the agent's answer brings the page's own policy.
+        self.set_header("Content-Security-Policy", "sandbox; default-src 'none'")
+
+    get = head = allow_unauthenticated(AgentProxyHandler._relay)  # type: ignore[assignment]
 
 
 async def _failure_of(upstream: asyncio.Future[httpclient.HTTPResponse]) -> BaseException | None:

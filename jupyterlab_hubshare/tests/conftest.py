@@ -31,22 +31,31 @@ class Response:
     status: int
     headers: dict[str, str]
     body: bytes
+    # Every header line, repeated names included.
+    header_lines: list[tuple[str, str]]
 
     def json(self):
         return json.loads(self.body)
 
 
-def request(url: str, *, method: str = "GET", token: str | None = None, data: bytes | None = None) -> Response:
+def request(
+    url: str,
+    *,
+    method: str = "GET",
+    token: str | None = None,
+    data: bytes | None = None,
+    content_type: str = "application/octet-stream",
+) -> Response:
     headers = {"Authorization": f"token {token}"} if token else {}
     if data is not None:
-        headers["Content-Type"] = "application/octet-stream"
+        headers["Content-Type"] = content_type
     req = urllib.request.Request(url, method=method, data=data, headers=headers)
     opener = urllib.request.build_opener(_NoRedirect)
     try:
         with opener.open(req, timeout=30) as answer:
-            return Response(answer.status, dict(answer.headers), answer.read())
+            return Response(answer.status, dict(answer.headers), answer.read(), list(answer.headers.items()))
     except urllib.error.HTTPError as error:
-        return Response(error.code, dict(error.headers), error.read())
+        return Response(error.code, dict(error.headers), error.read(), list(error.headers.items()))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -7,8 +7,9 @@ import os
 import signal
 import stat
 from pathlib import Path
+from urllib.parse import urljoin
 
-from .conftest import REPO, wait_until
+from .conftest import REPO, request, wait_until
 
 
 def agent_environ(pid: int) -> dict[str, str]:
@@ -151,3 +152,44 @@ def test_uses_the_configured_service_instead_of_an_embedded_one(start_jupyter, h
     status = jupyter.api("hubshare/api/status", token=jupyter.token).json()
     assert status["service"]["url"] == hubshare_service.url
     assert embedded_service_pids(tmp_path / "data-0" / "hubshare") == []
+
+
+def test_page_views_need_a_signed_link_instead_of_a_login(start_jupyter, hubshare_service):
+    token = hubshare_service.token_for("alice")
+    jupyter = start_jupyter(env={"HUBSHARE_URL": hubshare_service.url, "HUBSHARE_TOKEN": token})
+    (jupyter.root_dir / "site").mkdir()
+    (jupyter.root_dir / "site" / "index.html").write_text("<h1>Home</h1>")
+    as_json = {"method": "POST", "content_type": "application/json", "token": jupyter.token}
+    published = jupyter.api("hubshare/api/checkouts/publish", data=b'{"path": "site", "name": "site"}', **as_json)
+    assert published.status == 201, published.body
+    pages_on = request(
+        f"{hubshare_service.url}/api/v1/projects/alice/site",
+        method="PATCH",
+        token=token,
+        data=b'{"pages": "project"}',
+        content_type="application/json",
+    )
+    assert pages_on.status == 200
+
+    # Opening a page needs the Jupyter login; it answers with a signed link.
+    assert jupyter.api("hubshare/pages/alice/site/").status == 403
+    entry = jupyter.api("hubshare/pages/alice/site/", token=jupyter.token)
+    assert entry.status == 302
+    view = urljoin(f"{jupyter.url}/hubshare/pages/alice/site/", entry.headers["Location"])
+    assert view.startswith(f"{jupyter.url}/hubshare/view/")
+
+    # The link alone (no token, no cookie: what a sandboxed page's requests carry) shows the page,
+    # under the page's sandbox only (Jupyter's own policy would block its styles and scripts).
+    page = request(view)
+    assert page.status == 200
+    assert b"<h1>Home</h1>" in page.body
+    policies = [value for name, value in page.header_lines if name.lower() == "content-security-policy"]
+    assert len(policies) == 1
+    assert policies[0].startswith("sandbox allow-scripts")
+
+    link = view.split("/hubshare/view/")[1].split("/")[0]
+    forged = request(view.replace(link, "1700000000.forged"))
+    assert forged.status == 403
+    assert forged.json()["error"]["code"] == "invalid_page_link"
+    assert request(view, method="POST", data=b"{}").status == 405
+    assert request(f"{jupyter.url}/hubshare/view/{link}/../api/status").status in (403, 404)

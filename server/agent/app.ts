@@ -2,6 +2,8 @@ import type { Express } from 'express';
 import { createJsonApp } from '../shared/json-app';
 import type { RouteTable } from '../shared/route-table';
 import { proxiedFromJupyter } from './access';
+import { PageLinks } from './page-links';
+import { browseRoutes } from './routes/browse-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
 import { statusRoutes } from './routes/status';
 import type { ServiceClient } from './service-client';
@@ -21,6 +23,7 @@ export interface AgentDependencies {
  */
 export function createAgentApp(deps: AgentDependencies): { app: Express; routes: RouteTable } {
   const proxied = proxiedFromJupyter(deps.proxySecret);
+  const links = new PageLinks();
   return createJsonApp(
     routes => {
       statusRoutes(routes, proxied, { rootDir: deps.rootDir, service: deps.service });
@@ -30,6 +33,7 @@ export function createAgentApp(deps: AgentDependencies): { app: Express; routes:
         allowHttpLoopback: deps.allowHttpLoopback,
         log: deps.log ?? (message => process.stderr.write(`${message}\n`))
       });
+      browseRoutes(routes, { proxied, pageLink: links.access(deps.proxySecret) }, { service: deps.service, links });
     },
     { log: deps.log }
   );

@@ -39,6 +39,17 @@ export class ServiceClient {
     return { url: this.baseUrl, token: this.token, userName: me.name };
   }
 
+  /**
+   * Where the service is and the token to use, without asking it anything.
+   * @throws HubShareError (401) when no service or token is configured.
+   */
+  connection(): { url: string; token: string } {
+    if (!this.baseUrl || !this.token) {
+      throw new HubShareError(401, 'not_signed_in', 'HubShare is not connected: this server has no service URL or token.');
+    }
+    return { url: this.baseUrl, token: this.token };
+  }
+
   /** Checks that the service answers and that it knows who we are. Never throws. */
   async status(): Promise<ServiceStatus> {
     if (!this.baseUrl) {

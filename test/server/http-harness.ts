@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,4 +39,21 @@ export function temporaryDirectory(prefix = 'hubshare-test-'): { path: string; r
 export async function errorCodeOf(response: Response): Promise<string> {
   const body = (await response.json()) as { error?: { code?: string } };
   return body.error?.code ?? `(no error code; status ${response.status})`;
+}
+
+/**
+ * A GET sent exactly as written: fetch resolves `%2E%2E` and `..` before sending, an attacker's
+ * client does not.
+ */
+export function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(base);
+    const request = httpRequest({ host: url.hostname, port: url.port, path, headers }, response => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
 }

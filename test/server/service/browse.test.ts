@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporaryDirectory } from '../http-harness';
+import { rawGet, temporaryDirectory } from '../http-harness';
 import { cloneUrl, GitClient } from './git-client';
 import { startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
@@ -55,21 +54,7 @@ describe.each(testEngines())('browsing pushed content without a work tree, on %s
     return (await response.json()) as T;
   };
   const gitOut = async (...args: string[]) => (await git.run(args, clone)).stdout;
-  /** GET without URL normalization (fetch would resolve `%2E%2E` before sending), as an attacker could. */
-  const rawGet = (user: string, path: string) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const url = new URL(service.url);
-      const request = httpRequest(
-        { host: url.hostname, port: url.port, path: `/api/v1/projects/alice/data${path}`, headers: { Authorization: `token ${tokens[user]}` } },
-        response => {
-          let body = '';
-          response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        }
-      );
-      request.on('error', reject);
-      request.end();
-    });
+  const rawGetAs = (user: string, path: string) => rawGet(service.url, `/api/v1/projects/alice/data${path}`, { Authorization: `token ${tokens[user]}` });
   const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
   beforeAll(async () => {
@@ -256,7 +241,7 @@ describe.each(testEngines())('browsing pushed content without a work tree, on %s
       ['/log?limit=1&limit=2', 'invalid_limit'],
       ['/diff?from=--output=x', 'invalid_ref']
     ] as const) {
-      const response = await rawGet('alice', path);
+      const response = await rawGetAs('alice', path);
       expect(response.status, path).toBe(400);
       expect(JSON.parse(response.body).error.code, path).toBe(code);
     }
