@@ -1,7 +1,9 @@
 /** Every command HubShare registers, in one place. */
 export const CommandIDs = {
   openPanel: 'hubshare:open-panel',
-  refresh: 'hubshare:refresh'
+  refresh: 'hubshare:refresh',
+  browseProject: 'hubshare:browse-project',
+  showHistory: 'hubshare:show-history'
 } as const;
 
 /** The command palette category of every HubShare command. */

@@ -23,31 +23,55 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
-  const url = URLExt.join(settings.baseUrl, 'hubshare', endPoint);
-  let response: Response;
+  const response = await requestRaw(endPoint, init, settings);
+  return parseJson(await response.text()) as T;
+}
+
+/**
+ * The same seam for answers that are not JSON (file bytes): the response itself when it is OK.
+ * @throws HubShareRequestError as requestAPI does.
+ */
+export async function requestRaw(
+  endPoint: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Response> {
+  const response = await send(endPoint, init, settings);
+  if (!response.ok) {
+    throw await failureOf(response);
+  }
+  return response;
+}
+
+/** The URL of `/hubshare/<endPoint>` on this Jupyter server (for links the browser opens itself). */
+export function hubshareUrl(endPoint: string, settings: ServerConnection.ISettings = ServerConnection.makeSettings()): string {
+  return URLExt.join(settings.baseUrl, 'hubshare', endPoint);
+}
+
+async function send(endPoint: string, init: RequestInit, settings: ServerConnection.ISettings): Promise<Response> {
   try {
-    response = await ServerConnection.makeRequest(url, init, settings);
+    return await ServerConnection.makeRequest(hubshareUrl(endPoint, settings), init, settings);
   } catch (error) {
     throw new HubShareRequestError(0, 'network_error', error instanceof Error ? error.message : String(error));
   }
-  const text = await response.text();
-  let body: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
-  if (!response.ok) {
-    const error = errorOf(body);
-    throw new HubShareRequestError(
-      response.status,
-      error?.code ?? 'http_error',
-      error?.message ?? `The server answered ${response.status} ${response.statusText}.`
-    );
-  }
-  return body as T;
+}
+
+/** The error a failed answer carries, in its JSON shape or from its status. */
+async function failureOf(response: Response): Promise<HubShareRequestError> {
+  const error = errorOf(parseJson(await response.text()));
+  return new HubShareRequestError(
+    response.status,
+    error?.code ?? 'http_error',
+    error?.message ?? `The server answered ${response.status} ${response.statusText}.`
+  );
 }
 
 function errorOf(body: unknown): { code: string; message: string } | undefined {

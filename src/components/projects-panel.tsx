@@ -11,11 +11,18 @@ export interface CheckoutActions {
   pull(path: string): Promise<void>;
 }
 
+/** What a project row can open: its files (read-only, without a pull) and its history. */
+export interface ProjectActions {
+  browse(project: string): void;
+  history(project: string): void;
+}
+
 interface ViewProps {
   state: ConnectionState;
   trans: TranslationBundle;
   onRefresh: () => void;
   actions?: CheckoutActions;
+  projectActions?: ProjectActions;
 }
 
 /** The connection line at the top of the panel: a coloured dot, a headline and a detail. */
@@ -71,16 +78,21 @@ function Section({ title, children, count }: { title: string; count: number; chi
   );
 }
 
-function ProjectRow({ project, trans }: { project: ProjectSummary; trans: TranslationBundle }): JSX.Element {
+function ProjectRow({ project, trans, actions }: { project: ProjectSummary; trans: TranslationBundle; actions?: ProjectActions }): JSX.Element {
   const level = { read: trans.__('can read'), write: trans.__('can push'), admin: trans.__('admin') }[project.myLevel];
+  const full = `${project.owner}/${project.name}`;
   return (
     <li className="jp-HubShare-row" title={project.description || undefined}>
-      <span className="jp-HubShare-rowName">
-        {project.owner}/{project.name}
-      </span>
+      <span className="jp-HubShare-rowName">{full}</span>
       <span className="jp-HubShare-rowDetail">
         {level} · {project.visibility === 'hub' ? trans.__('everyone on the hub') : trans.__('private')}
       </span>
+      {actions && (
+        <span className="jp-HubShare-rowActions">
+          <RowButton label={trans.__('Browse')} ariaLabel={trans.__('Browse %1 without checking out', full)} disabled={false} onClick={() => actions.browse(full)} />
+          <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', full)} disabled={false} onClick={() => actions.history(full)} />
+        </span>
+      )}
     </li>
   );
 }
@@ -125,7 +137,17 @@ function CheckoutRow({
 }
 
 /** The user's checkouts and projects, or an empty state that says what a project is. */
-function Lists({ listing, trans, actions }: { listing: Listing; trans: TranslationBundle; actions?: CheckoutActions }): JSX.Element {
+function Lists({
+  listing,
+  trans,
+  actions,
+  projectActions
+}: {
+  listing: Listing;
+  trans: TranslationBundle;
+  actions?: CheckoutActions;
+  projectActions?: ProjectActions;
+}): JSX.Element {
   const total = listing.checkouts.length + listing.mine.length + listing.sharedWithMe.length;
   return (
     <div className="jp-HubShare-lists">
@@ -141,12 +163,12 @@ function Lists({ listing, trans, actions }: { listing: Listing; trans: Translati
       </Section>
       <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length}>
         {listing.sharedWithMe.map(project => (
-          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} />
+          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
         ))}
       </Section>
       <Section title={trans.__('My projects')} count={listing.mine.length}>
         {listing.mine.map(project => (
-          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} />
+          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
         ))}
       </Section>
       {total === 0 && !listing.problem && (
@@ -166,12 +188,12 @@ function Lists({ listing, trans, actions }: { listing: Listing; trans: Translati
 }
 
 /** What the panel shows under the connection line. */
-function Body({ state, trans, actions }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
+function Body({ state, trans, actions, projectActions }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
   if (state.kind === 'checking') {
     return null;
   }
   if (state.kind === 'connected') {
-    return <Lists listing={state.listing} trans={trans} actions={actions} />;
+    return <Lists listing={state.listing} trans={trans} actions={actions} projectActions={projectActions} />;
   }
   return (
     <div className="jp-HubShare-empty">
@@ -182,7 +204,7 @@ function Body({ state, trans, actions }: Omit<ViewProps, 'onRefresh'>): JSX.Elem
 }
 
 /** The whole panel, for one connection state. */
-export function ProjectsView({ state, trans, onRefresh, actions }: ViewProps): JSX.Element {
+export function ProjectsView({ state, trans, onRefresh, actions, projectActions }: ViewProps): JSX.Element {
   return (
     <div className="jp-HubShare-panelBody">
       <div className="jp-HubShare-header">
@@ -198,7 +220,7 @@ export function ProjectsView({ state, trans, onRefresh, actions }: ViewProps): J
         </button>
       </div>
       <ConnectionSummary state={state} trans={trans} />
-      <Body state={state} trans={trans} actions={actions} />
+      <Body state={state} trans={trans} actions={actions} projectActions={projectActions} />
     </div>
   );
 }
@@ -224,14 +246,16 @@ function useConnectionState(model: ConnectionModel): ConnectionState {
 function ConnectedProjectsView({
   model,
   trans,
-  actions
+  actions,
+  projectActions
 }: {
   model: ConnectionModel;
   trans: TranslationBundle;
   actions: CheckoutActions;
+  projectActions?: ProjectActions;
 }): JSX.Element {
   const state = useConnectionState(model);
-  return <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} actions={actions} />;
+  return <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} actions={actions} projectActions={projectActions} />;
 }
 
 /** The "Projects" sidebar panel: a Lumino widget rendering `ProjectsView` from the model. */
@@ -239,13 +263,14 @@ export class ProjectsPanel extends ReactWidget {
   constructor(
     private readonly model: ConnectionModel,
     private readonly trans: TranslationBundle,
-    private readonly actions: CheckoutActions
+    private readonly actions: CheckoutActions,
+    private readonly projectActions?: ProjectActions
   ) {
     super();
     this.addClass('jp-HubShare-panel');
   }
 
   protected render(): JSX.Element {
-    return <ConnectedProjectsView model={this.model} trans={this.trans} actions={this.actions} />;
+    return <ConnectedProjectsView model={this.model} trans={this.trans} actions={this.actions} projectActions={this.projectActions} />;
   }
 }

@@ -30,7 +30,10 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hubshare');
     const model = new ConnectionModel();
-    const panel = new ProjectsPanel(model, trans, checkoutActions(checkoutOperations, model, trans));
+    const panel = new ProjectsPanel(model, trans, checkoutActions(checkoutOperations, model, trans), {
+      browse: project => void app.commands.execute(CommandIDs.browseProject, { project }),
+      history: project => void app.commands.execute(CommandIDs.showHistory, { project })
+    });
     panel.id = PANEL_ID;
     panel.title.icon = projectsIcon;
     panel.title.caption = trans.__('Projects');

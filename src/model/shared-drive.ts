@@ -1,0 +1,249 @@
+import { PathExt } from '@jupyterlab/coreutils';
+import { Contents, ServerConnection } from '@jupyterlab/services';
+import { Signal } from '@lumino/signaling';
+import type { ProjectSummary } from './agent-status';
+import { hubshareUrl, requestAPI, requestRaw } from '../request';
+
+/** The drive's name: its paths read `HubShare:owner/project/folder/file`. */
+export const SHARED_DRIVE_NAME = 'HubShare';
+
+/** One file or folder as the browse API answers it. */
+export interface BrowseEntry {
+  name: string;
+  path: string;
+  type: 'tree' | 'blob' | 'symlink' | 'submodule';
+  size?: number;
+}
+
+/** `GET api/browse/{owner}/{name}/tree/HEAD/{path}`. */
+export interface TreeAnswer {
+  commit: string;
+  entry: BrowseEntry;
+  entries: BrowseEntry[] | null;
+}
+
+/** A commit as the browse API shows it. */
+export interface CommitSummary {
+  id: string;
+  subject: string;
+  message: string;
+  author: { name: string; email: string; date: string };
+  committer: { name: string; email: string; date: string };
+}
+
+/** What the drive asks the agent; injected, so the drive is tested without a server. */
+export interface BrowseApi {
+  projects(): Promise<ProjectSummary[]>;
+  tree(project: string, path: string): Promise<TreeAnswer>;
+  file(project: string, path: string): Promise<Blob>;
+  lastCommit(project: string, ref: string): Promise<CommitSummary | null>;
+  downloadUrl(project: string, path: string): string;
+}
+
+const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
+
+export const browseApi: BrowseApi = {
+  projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
+  tree: (project, path) => requestAPI<TreeAnswer>(`api/browse/${project}/tree/HEAD${path ? `/${encodePath(path)}` : ''}`),
+  file: async (project, path) => (await requestRaw(`api/browse/${project}/blob/HEAD/${encodePath(path)}`)).blob(),
+  lastCommit: async (project, ref) =>
+    (await requestAPI<{ commits: CommitSummary[] }>(`api/browse/${project}/log?limit=1&ref=${encodeURIComponent(ref)}`)).commits[0] ?? null,
+  downloadUrl: (project, path) => hubshareUrl(`api/browse/${project}/blob/HEAD/${encodePath(path)}`)
+};
+
+/** Thrown for every change attempted through the read-only drive. */
+export class ReadOnlyProjectError extends Error {
+  constructor(
+    readonly path: string,
+    /** The user was already told (and offered a checkout): JupyterLab need not show an error too. */
+    alreadyShown = false
+  ) {
+    super(`"${path}" belongs to a shared project, which is read-only here. Check it out to edit it.`);
+    // JupyterLab's documents re-throw a save error of this name instead of showing a second dialog.
+    this.name = alreadyShown ? 'ModalCancelError' : 'ReadOnlyProjectError';
+  }
+}
+
+/** Extensions shown as text (beyond `text/*` types) and as notebooks. */
+const TEXT_EXTENSIONS = new Set(['.py', '.r', '.jl', '.md', '.txt', '.csv', '.tsv', '.json', '.yaml', '.yml', '.toml', '.cfg', '.ini', '.sh', '.sql', '.html', '.css', '.js', '.ts', '.tex', '.xml', '.svg', '.geojson']);
+
+function fileTypeOf(name: string): { type: 'notebook' | 'file'; format: 'json' | 'text' | 'base64'; mimetype: string } {
+  const extension = PathExt.extname(name).toLowerCase();
+  if (extension === '.ipynb') {
+    return { type: 'notebook', format: 'json', mimetype: 'application/x-ipynb+json' };
+  }
+  if (TEXT_EXTENSIONS.has(extension) || !extension) {
+    return { type: 'file', format: 'text', mimetype: extension === '.csv' ? 'text/csv' : 'text/plain' };
+  }
+  const images: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+  return { type: 'file', format: 'base64', mimetype: images[extension] ?? 'application/octet-stream' };
+}
+
+async function base64Of(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * Shared projects as a read-only contents drive, `HubShare:owner/project/path`: the root lists
+ * owners, an owner their projects you can read, a project the files of its latest push. Files
+ * open in JupyterLab's own viewers without a pull; every change is refused with
+ * ReadOnlyProjectError (a save after `onSaveAttempt`, which offers a checkout).
+ */
+export class SharedDrive implements Contents.IDrive {
+  readonly name = SHARED_DRIVE_NAME;
+  readonly serverSettings: ServerConnection.ISettings;
+  readonly fileChanged: Signal<Contents.IDrive, Contents.IChangedArgs> = new Signal<Contents.IDrive, Contents.IChangedArgs>(this);
+  private readonly commitDates = new Map<string, string>();
+  private disposed = false;
+
+  constructor(
+    private readonly api: BrowseApi = browseApi,
+    /** Called when a document is saved: shows the user why not, and offers a checkout. */
+    private readonly onSaveAttempt: (path: string) => Promise<void> = async () => {},
+    serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {
+    this.serverSettings = serverSettings;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    Signal.clearData(this);
+  }
+
+  async get(localPath: string, options: Contents.IFetchOptions = {}): Promise<Contents.IModel> {
+    const parts = localPath.split('/').filter(Boolean);
+    if (parts.length === 0) {
+      const owners = [...new Set((await this.api.projects()).map(project => project.owner))].sort();
+      return this.folder('', owners.map(owner => this.folder(owner, null)));
+    }
+    if (parts.length === 1) {
+      const projects = (await this.api.projects()).filter(project => project.owner === parts[0]);
+      if (projects.length === 0) {
+        throw new Error(`You can read no project of "${parts[0]}".`);
+      }
+      return this.folder(parts[0], projects.map(project => this.folder(`${project.owner}/${project.name}`, null, project.updatedAt)));
+    }
+    const project = `${parts[0]}/${parts[1]}`;
+    const inside = parts.slice(2).join('/');
+    const answer = await this.api.tree(project, inside);
+    const modified = await this.dateOf(project, answer.commit);
+    if (answer.entries) {
+      const children = answer.entries
+        .filter(entry => entry.type !== 'submodule')
+        .map(entry => this.entryModel(`${project}/${entry.path}`, entry, modified));
+      return this.folder(localPath.replace(/\/$/, ''), options.content === false ? null : children, modified);
+    }
+    const model = this.entryModel(localPath, answer.entry, modified);
+    if (options.content === false) {
+      return model;
+    }
+    const blob = await this.api.file(project, inside);
+    const format = options.format ?? model.format;
+    if (model.type === 'notebook' || options.type === 'notebook') {
+      return { ...model, type: 'notebook', format: 'json', content: JSON.parse(await blob.text()) };
+    }
+    return format === 'base64'
+      ? { ...model, format: 'base64', content: await base64Of(blob) }
+      : { ...model, format: 'text', content: await blob.text() };
+  }
+
+  async getDownloadUrl(localPath: string): Promise<string> {
+    const parts = localPath.split('/').filter(Boolean);
+    return this.api.downloadUrl(`${parts[0]}/${parts[1]}`, parts.slice(2).join('/'));
+  }
+
+  newUntitled(options: Contents.ICreateOptions = {}): Promise<Contents.IModel> {
+    return this.refuse(options.path ?? '');
+  }
+
+  delete(localPath: string): Promise<void> {
+    return this.refuse(localPath);
+  }
+
+  rename(oldLocalPath: string): Promise<Contents.IModel> {
+    return this.refuse(oldLocalPath);
+  }
+
+  async save(localPath: string): Promise<Contents.IModel> {
+    await this.onSaveAttempt(localPath);
+    throw new ReadOnlyProjectError(localPath, true);
+  }
+
+  copy(localPath: string): Promise<Contents.IModel> {
+    return this.refuse(localPath);
+  }
+
+  createCheckpoint(localPath: string): Promise<Contents.ICheckpointModel> {
+    return this.refuse(localPath);
+  }
+
+  /** No checkpoints: the project's history is its checkpoints (see Show history). */
+  async listCheckpoints(): Promise<Contents.ICheckpointModel[]> {
+    return [];
+  }
+
+  restoreCheckpoint(localPath: string): Promise<void> {
+    return this.refuse(localPath);
+  }
+
+  deleteCheckpoint(localPath: string): Promise<void> {
+    return this.refuse(localPath);
+  }
+
+  private async refuse(localPath: string): Promise<never> {
+    throw new ReadOnlyProjectError(localPath);
+  }
+
+  /** When the commit a listing shows was made (the files' "last modified"), asked once per commit. */
+  private async dateOf(project: string, commit: string): Promise<string> {
+    const known = this.commitDates.get(commit);
+    if (known) {
+      return known;
+    }
+    const date = (await this.api.lastCommit(project, commit))?.committer.date ?? new Date(0).toISOString();
+    this.commitDates.set(commit, date);
+    return date;
+  }
+
+  private folder(path: string, content: Contents.IModel[] | null, modified = new Date(0).toISOString()): Contents.IModel {
+    return {
+      name: PathExt.basename(path),
+      path,
+      type: 'directory',
+      writable: false,
+      created: modified,
+      last_modified: modified,
+      mimetype: '',
+      content,
+      format: content ? 'json' : null
+    };
+  }
+
+  private entryModel(path: string, entry: BrowseEntry, modified: string): Contents.IModel {
+    if (entry.type === 'tree') {
+      return this.folder(path, null, modified);
+    }
+    const kind = fileTypeOf(entry.name);
+    return {
+      name: entry.name,
+      path,
+      type: kind.type,
+      writable: false,
+      created: modified,
+      last_modified: modified,
+      mimetype: kind.mimetype,
+      content: null,
+      format: kind.format,
+      size: entry.size
+    };
+  }
+}
