@@ -18,9 +18,10 @@ function useModel(model: ProjectHistoryModel): number {
 
 function Patch({ patch }: { patch: string }): JSX.Element {
   // The two header lines name the files, which the heading above already does.
-  const lines = patch.split('\n').slice(2);
+  const lines = patch.replace(/\n$/, '').split('\n').slice(2);
   return (
-    <pre className="jp-HubShare-patch">
+    // Focusable, so keyboard users can scroll a wide patch sideways.
+    <pre className="jp-HubShare-patch" tabIndex={0}>
       {lines.map((line, index) => (
         <span
           key={index}
@@ -79,7 +80,7 @@ export function ProjectHistoryView({ model, trans }: { model: ProjectHistoryMode
           </button>
         )}
       </nav>
-      <section className="jp-HubShare-historyChanges" aria-label={trans.__('What changed')} aria-busy={model.loading}>
+      <section className="jp-HubShare-historyChanges" aria-label={trans.__('What changed')} aria-busy={model.loading} tabIndex={0}>
         {model.error && (
           <p className="jp-HubShare-error" role="alert">
             {model.error}

@@ -1,5 +1,8 @@
 import { ILabShell, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, MainAreaWidget, Notification, showDialog } from '@jupyterlab/apputils';
+import { Dialog, ICommandPalette, MainAreaWidget, Notification, showDialog, ToolbarButton } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import type { DocumentRegistry, IDocumentWidget } from '@jupyterlab/docregistry';
+import { DisposableDelegate } from '@lumino/disposable';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { CommandIDs } from '../command-ids';
@@ -10,6 +13,10 @@ import { SHARED_DRIVE_NAME, SharedDrive } from '../model/shared-drive';
 import { HubShareRequestError, requestAPI } from '../request';
 
 const BROWSER_ID = 'jp-hubshare-shared-browser';
+/** Marks a document opened from the read-only drive (Ctrl+S there offers a checkout). */
+const READ_ONLY_DOCUMENT_CLASS = 'jp-HubShare-readOnlyDocument';
+/** The document kinds that get a "Check out to edit" button when they come from the drive. */
+const DOCUMENT_FACTORIES = ['Notebook', 'Editor', 'CSVTable', 'TSVTable', 'Image', 'Markdown Preview'];
 
 /** `owner/name` from a command's arguments, or null. */
 function projectArg(args: { project?: unknown }): string | null {
@@ -67,25 +74,70 @@ async function offerCheckout(app: JupyterFrontEnd, trans: TranslationBundle, dri
 
 /**
  * Looking without pulling: the read-only `HubShare:` drive with a file browser of its own
- * ("Shared projects"), and the commands to browse a project and see its history.
+ * ("Shared files"), and the commands to browse a project and see its history.
  */
 export const drivePlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-hubshare:drive',
   description: 'Shared projects as a read-only drive, their history, and what changed.',
   autoStart: true,
-  requires: [ILabShell, IFileBrowserFactory],
+  requires: [ILabShell, IFileBrowserFactory, IDocumentManager],
   optional: [ICommandPalette, ITranslator],
-  activate: (app: JupyterFrontEnd, labShell: ILabShell, factory: IFileBrowserFactory, _palette: ICommandPalette | null, translator: ITranslator | null) => {
+  activate: (
+    app: JupyterFrontEnd,
+    labShell: ILabShell,
+    factory: IFileBrowserFactory,
+    documents: IDocumentManager,
+    _palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hubshare');
     const drive = new SharedDrive(undefined, path => offerCheckout(app, trans, path));
     app.serviceManager.contents.addDrive(drive);
 
     const browser = factory.createFileBrowser(BROWSER_ID, { driveName: SHARED_DRIVE_NAME, refreshInterval: 5 * 60 * 1000 });
     browser.title.icon = sharedIcon;
-    browser.title.caption = trans.__('Shared projects (read-only)');
-    browser.node.setAttribute('aria-label', trans.__('Shared projects, read-only'));
+    browser.title.caption = trans.__('Shared files (read-only)');
+    browser.node.setAttribute('aria-label', trans.__('Shared files, read-only'));
     browser.showLastModifiedColumn = true;
     labShell.add(browser, 'left', { rank: 660, type: 'HubShare Shared projects' });
+
+    // The path of the drive document the command is about: its argument, or the current document.
+    const drivePathOf = (args: { path?: unknown }): string | null => {
+      const current = labShell.currentWidget;
+      const path = typeof args.path === 'string' ? args.path : current ? (documents.contextForWidget(current)?.path ?? null) : null;
+      return path?.startsWith(`${SHARED_DRIVE_NAME}:`) ? path.slice(SHARED_DRIVE_NAME.length + 1) : null;
+    };
+    app.commands.addCommand(CommandIDs.checkOutToEdit, {
+      label: trans.__('Check out to edit'),
+      caption: trans.__('Copy this shared project into a folder of yours, where you can edit, push and pull'),
+      isEnabled: args => drivePathOf(args) !== null,
+      execute: async args => {
+        const path = drivePathOf(args);
+        if (path) {
+          await offerCheckout(app, trans, path);
+        }
+      }
+    });
+    // Saving a shared document explains why it cannot be saved, instead of doing nothing.
+    app.commands.addKeyBinding({ command: CommandIDs.checkOutToEdit, keys: ['Accel S'], selector: `.${READ_ONLY_DOCUMENT_CLASS}` });
+    const extension: DocumentRegistry.IWidgetExtension<IDocumentWidget, DocumentRegistry.IModel> = {
+      createNew: (widget, context) => {
+        if (!context.path.startsWith(`${SHARED_DRIVE_NAME}:`)) {
+          return new DisposableDelegate(() => {});
+        }
+        widget.addClass(READ_ONLY_DOCUMENT_CLASS);
+        const button = new ToolbarButton({
+          label: trans.__('Check out to edit'),
+          tooltip: trans.__('This shared project is read-only here: copy it into a folder of yours to edit it'),
+          onClick: () => void offerCheckout(app, trans, context.path.slice(SHARED_DRIVE_NAME.length + 1))
+        });
+        widget.toolbar.insertItem(0, 'hubshare-check-out-to-edit', button);
+        return new DisposableDelegate(() => button.dispose());
+      }
+    };
+    for (const factoryName of DOCUMENT_FACTORIES) {
+      app.docRegistry.addWidgetExtension(factoryName, extension);
+    }
 
     app.commands.addCommand(CommandIDs.browseProject, {
       label: args => (projectArg(args) ? trans.__('Browse %1 (read-only)', projectArg(args) ?? '') : trans.__('Browse a shared project')),

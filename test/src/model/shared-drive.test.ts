@@ -1,0 +1,118 @@
+import { ServerConnection } from '@jupyterlab/services';
+import { describe, expect, it } from 'vitest';
+import type { ProjectSummary } from '../../../src/model/agent-status';
+import { type BrowseApi, ReadOnlyProjectError, SharedDrive, type TreeAnswer } from '../../../src/model/shared-drive';
+
+const project = (owner: string, name: string): ProjectSummary => ({
+  owner,
+  name,
+  description: '',
+  visibility: 'private',
+  myLevel: 'read',
+  updatedAt: '2026-11-01T10:00:00.000Z'
+});
+
+const notebookText = JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+
+/** A stand-in for the agent's browse API holding one project, bob/results. */
+function fakeApi(): BrowseApi & { calls: string[] } {
+  const calls: string[] = [];
+  const trees: Record<string, TreeAnswer> = {
+    '': {
+      commit: 'c1',
+      entry: { name: '', path: '', type: 'tree' },
+      entries: [
+        { name: 'data', path: 'data', type: 'tree' },
+        { name: 'report.ipynb', path: 'report.ipynb', type: 'blob', size: notebookText.length },
+        { name: 'plot.png', path: 'plot.png', type: 'blob', size: 3 },
+        { name: 'vendored', path: 'vendored', type: 'submodule' }
+      ]
+    },
+    'report.ipynb': { commit: 'c1', entry: { name: 'report.ipynb', path: 'report.ipynb', type: 'blob', size: notebookText.length }, entries: null },
+    'plot.png': { commit: 'c1', entry: { name: 'plot.png', path: 'plot.png', type: 'blob', size: 3 }, entries: null },
+    'data/a.csv': { commit: 'c1', entry: { name: 'a.csv', path: 'data/a.csv', type: 'blob', size: 4 }, entries: null }
+  };
+  const files: Record<string, Blob> = {
+    'report.ipynb': new Blob([notebookText]),
+    'plot.png': new Blob([new Uint8Array([1, 2, 255])]),
+    'data/a.csv': new Blob(['a,b\n'])
+  };
+  return {
+    calls,
+    projects: async () => [project('bob', 'results'), project('bob', 'other'), project('carol', 'x')],
+    tree: async (name, path) => {
+      calls.push(`tree ${name} ${path}`);
+      const answer = trees[path];
+      if (!answer) {
+        throw new Error('no such path');
+      }
+      return answer;
+    },
+    file: async (_name, path) => files[path],
+    lastCommit: async (_name, ref) => {
+      calls.push(`log ${ref}`);
+      return { id: ref, subject: 's', message: 's', author: { name: 'Bob', email: '', date: '' }, committer: { name: 'Bob', email: '', date: '2026-11-02T09:00:00.000Z' } };
+    },
+    downloadUrl: (name, path) => `http://lab/hubshare/api/browse/${name}/blob/HEAD/${path}`
+  };
+}
+
+const settings = ServerConnection.makeSettings({ baseUrl: 'http://lab/' });
+
+describe('the read-only HubShare drive', () => {
+  it('lists owners at the root and their readable projects one level down', async () => {
+    const drive = new SharedDrive(fakeApi(), undefined, settings);
+    const root = await drive.get('');
+    expect((root.content as { name: string; type: string }[]).map(item => [item.name, item.type])).toEqual([
+      ['bob', 'directory'],
+      ['carol', 'directory']
+    ]);
+    const bob = await drive.get('bob');
+    expect((bob.content as { path: string }[]).map(item => item.path)).toEqual(['bob/results', 'bob/other']);
+    await expect(drive.get('nobody')).rejects.toThrow(/no project of "nobody"/);
+  });
+
+  it('lists a project\'s files read-only, dated by the commit, without submodules', async () => {
+    const api = fakeApi();
+    const drive = new SharedDrive(api, undefined, settings);
+    const listing = await drive.get('bob/results');
+    const items = listing.content as { name: string; path: string; type: string; writable: boolean; last_modified: string }[];
+    expect(items.map(item => [item.path, item.type])).toEqual([
+      ['bob/results/data', 'directory'],
+      ['bob/results/report.ipynb', 'notebook'],
+      ['bob/results/plot.png', 'file']
+    ]);
+    expect(items.every(item => !item.writable && item.last_modified === '2026-11-02T09:00:00.000Z')).toBe(true);
+    await drive.get('bob/results');
+    expect(api.calls.filter(call => call.startsWith('log'))).toEqual(['log c1']);
+  });
+
+  it('opens a notebook as JSON, an image as base64, a CSV as text', async () => {
+    const drive = new SharedDrive(fakeApi(), undefined, settings);
+    const notebook = await drive.get('bob/results/report.ipynb', { content: true });
+    expect(notebook).toMatchObject({ type: 'notebook', format: 'json', writable: false, content: { nbformat: 4 } });
+    const image = await drive.get('bob/results/plot.png', { content: true, format: 'base64' });
+    expect(image).toMatchObject({ type: 'file', format: 'base64', mimetype: 'image/png', content: btoa(String.fromCharCode(1, 2, 255)) });
+    const csv = await drive.get('bob/results/data/a.csv', { content: true, format: 'text' });
+    expect(csv).toMatchObject({ format: 'text', mimetype: 'text/csv', content: 'a,b\n' });
+  });
+
+  it('refuses every change, and offers a checkout on save without a second error dialog', async () => {
+    const offered: string[] = [];
+    const drive = new SharedDrive(fakeApi(), async path => void offered.push(path), settings);
+    await expect(drive.delete('bob/results/report.ipynb')).rejects.toBeInstanceOf(ReadOnlyProjectError);
+    await expect(drive.rename('bob/results/report.ipynb')).rejects.toThrow(/read-only here/);
+    await expect(drive.newUntitled({ path: 'bob/results' })).rejects.toThrow(/read-only/);
+    await expect(drive.createCheckpoint('bob/results/report.ipynb')).rejects.toThrow(/read-only/);
+    expect(await drive.listCheckpoints()).toEqual([]);
+    expect(offered).toEqual([]);
+    const saving = drive.save('bob/results/report.ipynb');
+    await expect(saving).rejects.toMatchObject({ name: 'ModalCancelError' });
+    expect(offered).toEqual(['bob/results/report.ipynb']);
+  });
+
+  it('hands out a download link through the agent', async () => {
+    const drive = new SharedDrive(fakeApi(), undefined, settings);
+    expect(await drive.getDownloadUrl('bob/results/data/a.csv')).toBe('http://lab/hubshare/api/browse/bob/results/blob/HEAD/data/a.csv');
+  });
+});
