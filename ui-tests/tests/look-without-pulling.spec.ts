@@ -113,7 +113,7 @@ test.describe('looking at a shared project without pulling it', () => {
     await bobPublishes();
   });
 
-  test('alice browses bob\'s project read-only: the notebook renders, the CSV shows in the grid', async ({ page }, testInfo) => {
+  test('alice browses bob\'s project read-only: the notebook renders, the CSV shows in the grid', async ({ page, request }, testInfo) => {
     await openLab(page);
     await page.getByRole('tab', { name: 'Projects' }).click();
     const panel = page.getByRole('region', { name: 'HubShare Projects' });
@@ -148,6 +148,15 @@ test.describe('looking at a shared project without pulling it', () => {
     await browser.locator('.jp-DirListing-item', { hasText: 'sales.csv' }).dblclick();
     await expect(page.locator('.jp-CSVViewer')).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath('shared-csv-without-pull.png') });
+
+    // Check out to edit: the project lands in a folder of alice's, and the file opens from there.
+    await page.locator('.jp-CSVViewer').click();
+    await page.getByRole('button', { name: 'Check out to edit' }).last().click();
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Check out to edit' }).click();
+    await expect(page.getByText('Checked out bob/results into results.')).toBeVisible();
+    const contents = await request.get('/api/contents/results/data/sales.csv', { headers: { Authorization: `token ${token}` } });
+    expect(contents.ok()).toBe(true);
+    await expect(page.getByRole('tab', { name: /sales\.csv/ })).toHaveCount(2);
   });
 
   test('alice sees the project\'s history and what the last push changed', async ({ page }, testInfo) => {
