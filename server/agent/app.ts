@@ -5,6 +5,7 @@ import { proxiedFromJupyter } from './access';
 import { PageLinks } from './page-links';
 import { browseRoutes } from './routes/browse-routes';
 import { checkoutRoutes } from './routes/checkout-routes';
+import { sharingRoutes } from './routes/sharing-routes';
 import { statusRoutes } from './routes/status';
 import type { ServiceClient } from './service-client';
 
@@ -33,6 +34,7 @@ export function createAgentApp(deps: AgentDependencies): { app: Express; routes:
         allowHttpLoopback: deps.allowHttpLoopback,
         log: deps.log ?? (message => process.stderr.write(`${message}\n`))
       });
+      sharingRoutes(routes, proxied, { service: deps.service });
       browseRoutes(routes, { proxied, pageLink: links.access(deps.proxySecret) }, { service: deps.service, links });
     },
     { log: deps.log }

@@ -17,8 +17,9 @@ const PASSED_HEADERS = [
 ];
 
 /**
- * Sends a GET to the service with the user's token and streams its answer (status, the headers
- * above, body) back unchanged: the service's JSON errors reach the frontend as they are.
+ * Sends the request on to the service (same method; a JSON body as the agent parsed it) with the
+ * user's token, and streams its answer (status, the headers above, body) back unchanged: the
+ * service's JSON errors reach the frontend as they are.
  * @throws ServiceUnavailable when the service cannot be reached.
  */
 export async function forwardToService(
@@ -30,11 +31,15 @@ export async function forwardToService(
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   let answer: globalThis.Response;
   try {
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
     answer = await fetch(`${connection.url}${path}${query}`, {
+      method: req.method,
       headers: {
         Authorization: `token ${connection.token}`,
-        ...(req.get('If-None-Match') ? { 'If-None-Match': req.get('If-None-Match') } : {})
+        ...(req.get('If-None-Match') ? { 'If-None-Match': req.get('If-None-Match') } : {}),
+        ...(hasBody ? { 'Content-Type': 'application/json' } : {})
       },
+      body: hasBody ? JSON.stringify(req.body) : undefined,
       redirect: 'manual',
       signal: AbortSignal.timeout(60_000)
     });
