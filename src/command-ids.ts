@@ -4,7 +4,12 @@ export const CommandIDs = {
   refresh: 'hubshare:refresh',
   browseProject: 'hubshare:browse-project',
   showHistory: 'hubshare:show-history',
-  checkOutToEdit: 'hubshare:check-out-to-edit'
+  checkOutToEdit: 'hubshare:check-out-to-edit',
+  publish: 'hubshare:publish',
+  checkOut: 'hubshare:check-out',
+  cloneFromUrl: 'hubshare:clone-from-url',
+  share: 'hubshare:share',
+  manageTeams: 'hubshare:manage-teams'
 } as const;
 
 /** The command palette category of every HubShare command. */

@@ -1,8 +1,9 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { drivePlugin } from './plugins/drive-plugin';
 import { panelPlugin } from './plugins/panel-plugin';
+import { sharingPlugin } from './plugins/sharing-plugin';
 
 /** Every HubShare plugin; each wires one concern. */
-const plugins: JupyterFrontEndPlugin<void>[] = [panelPlugin, drivePlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [panelPlugin, drivePlugin, sharingPlugin];
 
 export default plugins;

@@ -1,20 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 import type { FileChange, ProjectHistoryModel } from '../model/project-history';
-
-/** Re-renders when the model says it changed. */
-function useModel(model: ProjectHistoryModel): number {
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    const bump = () => setVersion(value => value + 1);
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
-  return version;
-}
+import { useModel } from './use-model';
 
 function Patch({ patch }: { patch: string }): JSX.Element {
   // The two header lines name the files, which the heading above already does.
@@ -75,12 +63,12 @@ export function ProjectHistoryView({ model, trans }: { model: ProjectHistoryMode
           ))}
         </ul>
         {model.hasMore && (
-          <button type="button" className="jp-HubShare-textButton" disabled={model.loading} onClick={() => void model.loadMore()}>
+          <button type="button" className="jp-HubShare-textButton" disabled={model.busy} onClick={() => void model.loadMore()}>
             {trans.__('Show older versions')}
           </button>
         )}
       </nav>
-      <section className="jp-HubShare-historyChanges" aria-label={trans.__('What changed')} aria-busy={model.loading} tabIndex={0}>
+      <section className="jp-HubShare-historyChanges" aria-label={trans.__('What changed')} aria-busy={model.busy} tabIndex={0}>
         {model.error && (
           <p className="jp-HubShare-error" role="alert">
             {model.error}
@@ -100,7 +88,7 @@ export function ProjectHistoryView({ model, trans }: { model: ProjectHistoryMode
             ))}
           </ul>
         )}
-        {!model.loading && model.commits.length === 0 && !model.error && <p className="jp-HubShare-muted">{trans.__('Nothing was pushed yet.')}</p>}
+        {!model.busy && model.commits.length === 0 && !model.error && <p className="jp-HubShare-muted">{trans.__('Nothing was pushed yet.')}</p>}
       </section>
     </div>
   );

@@ -1,6 +1,6 @@
-import { type ISignal, Signal } from '@lumino/signaling';
 import { requestAPI } from '../request';
 import type { CommitSummary } from './shared-drive';
+import { StepModel } from './step-model';
 
 /** One changed file of a commit, as the browse API's diff answers it. */
 export interface FileChange {
@@ -23,22 +23,17 @@ export const historyApi: HistoryApi = {
 };
 
 /** The history of one project, newest first, and what the selected commit changed. */
-export class ProjectHistoryModel {
+export class ProjectHistoryModel extends StepModel {
   commits: CommitSummary[] = [];
   selected: string | null = null;
   changes: FileChange[] | null = null;
-  error: string | null = null;
-  loading = false;
   private next: string | null = null;
-  private readonly changedSignal = new Signal<this, void>(this);
 
   constructor(
     readonly project: string,
     private readonly api: HistoryApi = historyApi
-  ) {}
-
-  get changed(): ISignal<this, void> {
-    return this.changedSignal;
+  ) {
+    super();
   }
 
   get hasMore(): boolean {
@@ -56,7 +51,7 @@ export class ProjectHistoryModel {
   }
 
   async loadMore(): Promise<void> {
-    await this.run(async () => {
+    await this.step(async () => {
       const page = await this.api.log(this.project, this.next);
       this.commits = [...this.commits, ...page.commits];
       this.next = page.next;
@@ -66,25 +61,11 @@ export class ProjectHistoryModel {
   async select(commit: string): Promise<void> {
     this.selected = commit;
     this.changes = null;
-    await this.run(async () => {
+    await this.step(async () => {
       const diff = await this.api.diff(this.project, commit);
       if (this.selected === commit) {
         this.changes = diff.files;
       }
     });
-  }
-
-  private async run(work: () => Promise<void>): Promise<void> {
-    this.loading = true;
-    this.error = null;
-    this.changedSignal.emit();
-    try {
-      await work();
-    } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
-    } finally {
-      this.loading = false;
-      this.changedSignal.emit();
-    }
   }
 }

@@ -8,14 +8,16 @@ import { ProjectsPanel } from '../components/projects-panel';
 import { projectsIcon } from '../icons';
 import { type CheckoutOperations, checkoutOperations } from '../model/checkout-operations';
 import { ConnectionModel } from '../model/connection-model';
+import { IHubShareConnection } from '../tokens';
 import type { CheckoutActions } from '../components/projects-panel';
 
 export const PANEL_PLUGIN_ID = 'jupyterlab-hubshare:panel';
 const PANEL_ID = 'jp-hubshare-projects';
 
 /** Wires the Projects sidebar panel: the connection model, the view, its commands and settings. */
-export const panelPlugin: JupyterFrontEndPlugin<void> = {
+export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
   id: PANEL_PLUGIN_ID,
+  provides: IHubShareConnection,
   description: 'The HubShare "Projects" panel in the left sidebar.',
   autoStart: true,
   requires: [ILabShell],
@@ -67,6 +69,7 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
         })
         .catch(reason => console.error('HubShare: could not load the panel settings.', reason));
     }
+    return model;
   }
 };
 

@@ -50,7 +50,7 @@ describe('ProjectHistoryModel', () => {
     const model = new ProjectHistoryModel('bob/results', api(true));
     await model.load();
     expect(model.error).toBe('The HubShare service cannot be reached.');
-    expect(model.loading).toBe(false);
+    expect(model.busy).toBe(false);
     expect(model.changes).toBeNull();
   });
 });

@@ -1,0 +1,141 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+// Publishing from the file browser, teams, sharing and checking out — all from JupyterLab's own
+// menus, palette and dialogs.
+const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
+const auth = { Authorization: `token ${token}` };
+const repo = resolve(__dirname, '..', '..');
+
+async function openLab(page: Page): Promise<void> {
+  await page.goto(`/lab?reset&token=${token}`);
+  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
+  await expect(page.locator('.jp-Launcher')).toBeVisible();
+}
+
+async function runFromPalette(page: Page, label: string, commandId: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#command-palette');
+  await expect(palette).toBeVisible();
+  await palette.locator('input').fill(label);
+  await palette.locator(`.lm-CommandPalette-item[data-command="${commandId}"]`, { hasText: label }).first().click();
+}
+
+async function expectAccessible(page: Page, selector: string): Promise<void> {
+  const violations = (await new AxeBuilder({ page }).include(selector).analyze()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+}
+
+async function rightClickFolder(page: Page, name: string): Promise<void> {
+  // The tab toggles the sidebar: click it only when the file browser is not showing.
+  if (!(await page.locator('#filebrowser').isVisible())) {
+    await page.getByRole('tab', { name: 'File Browser' }).click();
+  }
+  const item = page
+    .locator('#filebrowser .jp-DirListing-item')
+    .filter({ has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) }) });
+  await expect(item).toBeVisible({ timeout: 30_000 });
+  await item.click({ button: 'right' });
+}
+
+test.describe('publishing, teams and sharing from JupyterLab', () => {
+  test.beforeAll(async ({ request }) => {
+    execFileSync('node', [join(repo, 'bin', 'hubshare-service.cjs'), 'user', 'add', 'bob', '--exist-ok', '--data-dir', join(repo, 'ui-tests', '.run', 'service-data')]);
+    await request.put('/api/contents/fieldwork', { headers: auth, data: { type: 'directory' } });
+    await request.put('/api/contents/fieldwork/notes.txt', { headers: auth, data: { type: 'file', format: 'text', content: 'day one\n' } });
+  });
+
+  test('publish a folder from its right-click menu, sharing it with a person', async ({ page }) => {
+    await openLab(page);
+    await rightClickFolder(page, 'fieldwork');
+    await page.getByRole('menuitem', { name: 'Publish as Project…' }).click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog.getByLabel('Project name')).toHaveValue('fieldwork');
+    await expect(dialog.getByLabel('Folder')).toHaveValue('fieldwork');
+    await dialog.getByLabel('Share with (optional)').fill('bob');
+    await expectAccessible(page, '.jp-Dialog');
+    await dialog.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.getByText('Published alice/fieldwork and shared it with bob.')).toBeVisible();
+
+    // Once it is a checkout, the menu offers Share instead of Publish.
+    await rightClickFolder(page, 'fieldwork');
+    await expect(page.getByRole('menuitem', { name: 'Share Project…' })).toBeVisible();
+    await expect(page.getByRole('menuitem', { name: 'Publish as Project…' })).toHaveCount(0);
+    await page.keyboard.press('Escape');
+  });
+
+  test('make a team, share the project with it, and change who has what', async ({ page, request }, testInfo) => {
+    await openLab(page);
+    await runFromPalette(page, 'Manage teams…', 'hubshare:manage-teams');
+    const teams = page.locator('.jp-Dialog');
+    await teams.getByLabel('New team name').fill('analysts');
+    await teams.getByRole('button', { name: 'Create team' }).click();
+    await expect(teams.getByRole('region', { name: 'Members of analysts' })).toContainText('alice');
+    await teams.getByLabel('User name to add').fill('bob');
+    await teams.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(teams.getByRole('region', { name: 'Members of analysts' })).toContainText('bob');
+    await teams.getByLabel('User name to add').fill('nobody-here');
+    await teams.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(teams.getByRole('alert')).toContainText('nobody-here');
+    await expectAccessible(page, '.jp-Dialog');
+    await page.screenshot({ path: testInfo.outputPath('teams-dialog.png') });
+    await teams.getByRole('button', { name: 'Done' }).click();
+
+    await rightClickFolder(page, 'fieldwork');
+    await page.getByRole('menuitem', { name: 'Share Project…' }).click();
+    const share = page.locator('.jp-Dialog');
+    await expect(share.getByRole('row', { name: /bob/ })).toBeVisible();
+    await share.getByLabel('Share with a person or a team').selectOption('teams');
+    await share.getByLabel('Team name').fill('analysts');
+    await share.getByLabel('Access to give').selectOption('write');
+    await share.getByRole('button', { name: 'Share', exact: true }).click();
+    await expect(share.getByRole('row', { name: /Team analysts/ })).toBeVisible();
+    await share.getByLabel('Access of bob').selectOption('admin');
+    await share.getByLabel('Who can find and read it').selectOption('hub');
+    await expect(share.getByLabel('Who can find and read it')).toHaveValue('hub');
+    await expectAccessible(page, '.jp-Dialog');
+    await page.screenshot({ path: testInfo.outputPath('share-dialog.png') });
+
+    const grants = await (await request.get('/hubshare/api/projects/alice/fieldwork/grants', { headers: auth })).json();
+    expect(grants).toMatchObject({ visibility: 'hub', users: [{ name: 'bob', level: 'admin' }], teams: [{ name: 'analysts', level: 'write' }] });
+
+    await share.getByRole('button', { name: 'Remove bob' }).click();
+    await expect(share.getByRole('row', { name: /^bob/ })).toHaveCount(0);
+    await share.getByRole('button', { name: 'Done' }).click();
+  });
+
+  test('the share dialog in the dark theme', async ({ page }, testInfo) => {
+    await openLab(page);
+    await runFromPalette(page, 'JupyterLab Dark', 'apputils:change-theme');
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+    await rightClickFolder(page, 'fieldwork');
+    await page.getByRole('menuitem', { name: 'Share Project…' }).click();
+    await expect(page.locator('.jp-Dialog').getByRole('row', { name: /Team analysts/ })).toBeVisible();
+    await expectAccessible(page, '.jp-Dialog');
+    await page.screenshot({ path: testInfo.outputPath('share-dialog-dark.png') });
+    await page.locator('.jp-Dialog').getByRole('button', { name: 'Done' }).click();
+    await runFromPalette(page, 'JupyterLab Light', 'apputils:change-theme');
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
+  });
+
+  test('check out a project from the palette, and the clone dialog', async ({ page, request }) => {
+    await openLab(page);
+    await runFromPalette(page, 'Check out a project…', 'hubshare:check-out');
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.getByLabel('Project').selectOption('alice/fieldwork');
+    await dialog.getByLabel('Into the folder').fill('fieldwork-copy');
+    await expectAccessible(page, '.jp-Dialog');
+    await dialog.getByRole('button', { name: 'Check out', exact: true }).click();
+    await expect(page.getByText('Checked out alice/fieldwork into fieldwork-copy.')).toBeVisible();
+    expect((await request.get('/api/contents/fieldwork-copy/notes.txt', { headers: auth })).ok()).toBe(true);
+
+    await runFromPalette(page, 'Clone a project from a URL…', 'hubshare:clone-from-url');
+    await dialog.getByLabel('Repository URL').fill('https://example.org/org/survey-tools.git');
+    await expect(dialog.getByLabel('Into the folder')).toHaveValue('survey-tools');
+    await expectAccessible(page, '.jp-Dialog');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+});
