@@ -51,7 +51,7 @@ export default tseslint.config(
   },
   {
     // Tests start real processes (the agent, the service CLI) to exercise them as users do.
-    files: ['test/**/*.ts', 'ui-tests/**/*.ts'],
+    files: ['test/**/*.ts', 'ui-tests/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' }
   }
 );
