@@ -5,10 +5,13 @@ import type { RouteTable } from '../shared/route-table';
 import { signedIn, type IdentityProvider } from './authentication';
 import type { ServiceData } from './data-dir';
 import { type Clock, systemClock } from './domain/accounts';
+import { Events } from './domain/events';
 import { Projects } from './domain/projects';
+import { Pushes } from './domain/pushes';
 import { Teams } from './domain/teams';
 import type { GitRunner } from './git/git-runner';
 import { DEFAULT_REPOSITORY_POLICY, Repositories } from './git/repositories';
+import { eventRoutes } from './routes/event-routes';
 import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
 import { projectAccessRules } from './routes/project-access';
@@ -17,6 +20,7 @@ import { requestLog } from './request-log';
 import { teamRoutes } from './routes/team-routes';
 import { userRoutes } from './routes/user-routes';
 import { AccountsStore } from './storage/accounts-store';
+import { EventsStore } from './storage/events-store';
 import { ProjectsStore } from './storage/projects-store';
 import { TeamsStore } from './storage/teams-store';
 
@@ -44,8 +48,12 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
   const accountsStore = new AccountsStore(deps.data.db);
   const teamsStore = new TeamsStore(deps.data.db);
   const repositories = new Repositories(deps.data.repositoriesDir, deps.git, { maxPushBytes: limits.maxPushBytes });
-  const projects = new Projects(new ProjectsStore(deps.data.db), accountsStore, teamsStore, repositories, clock);
+  const projectsStore = new ProjectsStore(deps.data.db);
+  const eventsStore = new EventsStore(deps.data.db);
+  const projects = new Projects(projectsStore, accountsStore, teamsStore, repositories, clock);
   const teams = new Teams(teamsStore, accountsStore, clock);
+  const events = new Events(eventsStore, projects, projectsStore, teamsStore);
+  const pushes = new Pushes(repositories, eventsStore, clock, log);
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
 
@@ -55,7 +63,8 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
       userRoutes(routes, caller, teams);
       projectRoutes(routes, projects, { signedIn: caller, need: rules.need });
       teamRoutes(routes, teams, caller);
-      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, log }, rules);
+      eventRoutes(routes, events, caller);
+      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, pushes, log }, rules);
     },
     {
       log,

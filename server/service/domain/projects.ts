@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../storage/open-store';
 import type { ProjectsStore, ProjectWithOwner } from '../storage/projects-store';
 import type { TeamsStore } from '../storage/teams-store';
 import { type Caller, type Clock, systemClock } from './accounts';
+import { projectEvent } from './events';
 import { allows, higher, type Level } from './levels';
 
 export type Visibility = 'private' | 'hub';
@@ -146,11 +147,15 @@ export class Projects {
     const name = parseProjectName(fields.name);
     const description = parseDescription(fields.description);
     const visibility = parseVisibility(fields.visibility ?? 'private');
-    const now = this.clock.now().toISOString();
+    const at = this.clock.now();
+    const now = at.toISOString();
     const id = randomBytes(12).toString('hex');
     await this.repositories.create(id);
     try {
-      await this.projects.insert({ id, owner_id: caller.id, name, description, visibility, created_at: now, updated_at: now });
+      await this.projects.insert(
+        { id, owner_id: caller.id, name, description, visibility, created_at: now, updated_at: now },
+        projectEvent('project.created', caller, { id, owner_name: caller.name, name }, at, { data: { visibility } })
+      );
     } catch (error) {
       await this.repositories.remove(id);
       if (isUniqueViolation(error)) {
@@ -166,10 +171,11 @@ export class Projects {
   }
 
   /** Renames a project or changes its description or visibility (metadata only). */
-  async update(target: ReadableProject, body: unknown): Promise<ProjectView> {
+  async update(caller: Caller, target: ReadableProject, body: unknown): Promise<ProjectView> {
     const fields = bodyObject(body, ['name', 'description', 'visibility']);
+    const at = this.clock.now();
     const changes: { name?: string; description?: string; visibility?: Visibility; updated_at: string } = {
-      updated_at: this.clock.now().toISOString()
+      updated_at: at.toISOString()
     };
     if (fields.name !== undefined) {
       changes.name = parseProjectName(fields.name);
@@ -180,8 +186,15 @@ export class Projects {
     if (fields.visibility !== undefined) {
       changes.visibility = parseVisibility(fields.visibility);
     }
+    const { updated_at: _when, ...changed } = changes;
+    const renamed = changes.name !== undefined && changes.name !== target.project.name;
+    const event = renamed
+      ? projectEvent('project.renamed', caller, { ...target.project, name: changes.name ?? target.project.name }, at, {
+          data: { previousName: target.project.name, changes: changed }
+        })
+      : projectEvent('project.updated', caller, target.project, at, { data: { changes: changed } });
     try {
-      await this.projects.update(target.project.id, changes);
+      await this.projects.update(target.project.id, changes, event);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Conflict(`${target.project.owner_name} already has a project named "${changes.name}".`, 'name_taken');
@@ -195,9 +208,12 @@ export class Projects {
     return this.view(updated, target.level);
   }
 
-  /** Deletes a project and its repository. */
-  async delete(target: ReadableProject): Promise<void> {
-    await this.projects.delete(target.project.id);
+  /**
+   * Deletes a project and its repository. Its deletion event keeps who could read it, so they
+   * still see its events afterwards (see Events).
+   */
+  async delete(caller: Caller, target: ReadableProject): Promise<void> {
+    await this.projects.delete(target.project.id, projectEvent('project.deleted', caller, target.project, this.clock.now()));
     await this.repositories.remove(target.project.id);
   }
 
@@ -216,7 +232,7 @@ export class Projects {
   }
 
   /** Grants (or changes) a user's level. @throws NotFound for an unknown user; BadRequest for the owner. */
-  async grantUser(target: ReadableProject, rawUser: unknown, level: Level): Promise<void> {
+  async grantUser(caller: Caller, target: ReadableProject, rawUser: unknown, level: Level): Promise<void> {
     const user = await this.accounts.userByName(parseUserName(rawUser));
     if (!user) {
       throw new NotFound(`There is no user named "${String(rawUser)}".`, 'no_such_user');
@@ -224,30 +240,36 @@ export class Projects {
     if (user.id === target.project.owner_id) {
       throw new BadRequest(`${user.name} owns this project and always has admin on it.`, 'owner_grant');
     }
-    await this.projects.putUserGrant(target.project.id, user.id, level, this.clock.now().toISOString());
+    const at = this.clock.now();
+    const event = projectEvent('grant.changed', caller, target.project, at, { data: { user: user.name, level }, subjectUserId: user.id });
+    await this.projects.putUserGrant(target.project.id, user.id, level, at.toISOString(), event);
   }
 
   /** Grants (or changes) a team's level. @throws NotFound for an unknown team. */
-  async grantTeam(target: ReadableProject, rawTeam: unknown, level: Level): Promise<void> {
+  async grantTeam(caller: Caller, target: ReadableProject, rawTeam: unknown, level: Level): Promise<void> {
     const team = await this.teams.byName(parseTeamName(rawTeam));
     if (!team) {
       throw new NotFound(`There is no team named "${String(rawTeam)}".`, 'no_such_team');
     }
-    await this.projects.putTeamGrant(target.project.id, team.id, level, this.clock.now().toISOString());
+    const at = this.clock.now();
+    const event = projectEvent('grant.changed', caller, target.project, at, { team, data: { level } });
+    await this.projects.putTeamGrant(target.project.id, team.id, level, at.toISOString(), event);
   }
 
   /** Removes a user's grant. @throws NotFound when there was none. */
-  async revokeUser(target: ReadableProject, rawUser: unknown): Promise<void> {
+  async revokeUser(caller: Caller, target: ReadableProject, rawUser: unknown): Promise<void> {
     const user = await this.accounts.userByName(parseUserName(rawUser));
-    if (!user || !(await this.projects.deleteUserGrant(target.project.id, user.id))) {
+    const event = user && projectEvent('grant.removed', caller, target.project, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id });
+    if (!user || !event || !(await this.projects.deleteUserGrant(target.project.id, user.id, event))) {
       throw new NotFound(`${String(rawUser)} has no grant on this project.`, 'no_such_grant');
     }
   }
 
   /** Removes a team's grant. @throws NotFound when there was none. */
-  async revokeTeam(target: ReadableProject, rawTeam: unknown): Promise<void> {
+  async revokeTeam(caller: Caller, target: ReadableProject, rawTeam: unknown): Promise<void> {
     const team = await this.teams.byName(parseTeamName(rawTeam));
-    if (!team || !(await this.projects.deleteTeamGrant(target.project.id, team.id))) {
+    const event = team && projectEvent('grant.removed', caller, target.project, this.clock.now(), { team });
+    if (!team || !event || !(await this.projects.deleteTeamGrant(target.project.id, team.id, event))) {
       throw new NotFound(`Team ${String(rawTeam)} has no grant on this project.`, 'no_such_grant');
     }
   }

@@ -54,6 +54,7 @@ const MATRIX: Row[] = [
   { method: 'DELETE', route: '/api/v1/teams/:team', path: '/api/v1/teams/{t}', expect: teamMaintainer(204) },
   { method: 'PUT', route: '/api/v1/teams/:team/members/:user', path: '/api/v1/teams/{t}/members/nora', body: { role: 'member' }, expect: teamMaintainer(200) },
   { method: 'DELETE', route: '/api/v1/teams/:team/members/:user', path: '/api/v1/teams/{t}/members/sam', expect: teamMaintainer(204) },
+  { method: 'GET', route: '/api/v1/events', path: '/api/v1/events?limit=5', expect: signedInOnly(200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-upload-pack', expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-receive-pack', expect: projectLevel(403, 200, 200) },
   { method: 'POST', route: '/git/:owner/:repo/git-upload-pack', path: '/git/olive/{p}.git/git-upload-pack', expect: projectLevel('allowed', 'allowed', 'allowed') },

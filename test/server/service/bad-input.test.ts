@@ -15,7 +15,8 @@ async function snapshot(service: TestService): Promise<string> {
     teams: await db.selectFrom('teams').selectAll().orderBy('id').execute(),
     team_members: await db.selectFrom('team_members').selectAll().orderBy('team_id').orderBy('user_id').execute(),
     user_grants: await db.selectFrom('user_grants').selectAll().orderBy('project_id').orderBy('user_id').execute(),
-    team_grants: await db.selectFrom('team_grants').selectAll().orderBy('project_id').orderBy('team_id').execute()
+    team_grants: await db.selectFrom('team_grants').selectAll().orderBy('project_id').orderBy('team_id').execute(),
+    events: await db.selectFrom('events').selectAll().orderBy('seq').execute()
   };
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -78,6 +79,9 @@ const CASES: BadRequestCase[] = [
   { what: 'a team name with traversal', method: 'POST', path: '/api/v1/teams', body: json({ name: '../team' }) },
   { what: 'an unknown team role', method: 'PUT', path: '/api/v1/teams/crew/members/bob', body: json({ role: 'boss' }) },
   { what: 'a member that does not exist', method: 'PUT', path: '/api/v1/teams/crew/members/nobody', body: json({}) },
+  { what: 'an event cursor that is not one', method: 'GET', path: '/api/v1/events?since=..%2F1' },
+  { what: 'an event cursor given twice', method: 'GET', path: '/api/v1/events?since=1&since=2' },
+  { what: 'an event limit too large', method: 'GET', path: '/api/v1/events?limit=100000' },
   { what: 'a git path with traversal', method: 'GET', path: '/git/alice/..%2F..%2Fetc.git/info/refs?service=git-upload-pack' },
   { what: 'a git path without .git', method: 'GET', path: '/git/alice/demo/info/refs?service=git-upload-pack' },
   { what: 'the dumb git protocol', method: 'GET', path: '/git/alice/demo.git/info/refs' },
