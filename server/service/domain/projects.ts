@@ -174,19 +174,17 @@ export class Projects {
   async update(caller: Caller, target: ReadableProject, body: unknown): Promise<ProjectView> {
     const fields = bodyObject(body, ['name', 'description', 'visibility']);
     const at = this.clock.now();
-    const changes: { name?: string; description?: string; visibility?: Visibility; updated_at: string } = {
-      updated_at: at.toISOString()
-    };
+    const changed: { name?: string; description?: string; visibility?: Visibility } = {};
     if (fields.name !== undefined) {
-      changes.name = parseProjectName(fields.name);
+      changed.name = parseProjectName(fields.name);
     }
     if (fields.description !== undefined) {
-      changes.description = parseDescription(fields.description);
+      changed.description = parseDescription(fields.description);
     }
     if (fields.visibility !== undefined) {
-      changes.visibility = parseVisibility(fields.visibility);
+      changed.visibility = parseVisibility(fields.visibility);
     }
-    const { updated_at: _when, ...changed } = changes;
+    const changes = { ...changed, updated_at: at.toISOString() };
     const renamed = changes.name !== undefined && changes.name !== target.project.name;
     const event = renamed
       ? projectEvent('project.renamed', caller, { ...target.project, name: changes.name ?? target.project.name }, at, {
