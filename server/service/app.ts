@@ -9,6 +9,7 @@ import { Events } from './domain/events';
 import { Projects } from './domain/projects';
 import { Pushes } from './domain/pushes';
 import { Teams } from './domain/teams';
+import { Webhooks, type WebhookPolicy } from './domain/webhooks';
 import type { GitRunner } from './git/git-runner';
 import { DEFAULT_REPOSITORY_POLICY, Repositories } from './git/repositories';
 import { eventRoutes } from './routes/event-routes';
@@ -19,10 +20,13 @@ import { projectRoutes } from './routes/project-routes';
 import { requestLog } from './request-log';
 import { teamRoutes } from './routes/team-routes';
 import { userRoutes } from './routes/user-routes';
+import { webhookRoutes } from './routes/webhook-routes';
 import { AccountsStore } from './storage/accounts-store';
 import { EventsStore } from './storage/events-store';
 import { ProjectsStore } from './storage/projects-store';
 import { TeamsStore } from './storage/teams-store';
+import { WebhooksStore } from './storage/webhooks-store';
+import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, WebhookDeliveryWorker } from './webhooks/delivery-worker';
 
 export interface ServiceDependencies {
   data: ServiceData;
@@ -33,6 +37,15 @@ export interface ServiceDependencies {
   logger: Logger;
   /** The URL prefix to serve under (`/services/hubshare` under JupyterHub); none standalone. */
   basePath?: string;
+  /** Where webhooks may point, and how deliveries are paced. */
+  webhooks?: Partial<WebhookPolicy & DeliveryOptions>;
+}
+
+/** The service: its HTTP app, its declared routes, and the webhook worker its owner starts and stops. */
+export interface ServiceApp {
+  app: Express;
+  routes: RouteTable;
+  deliveries: WebhookDeliveryWorker;
 }
 
 export const DEFAULT_GIT_LIMITS: GitLimits = {
@@ -40,8 +53,12 @@ export const DEFAULT_GIT_LIMITS: GitLimits = {
   maxFetchRequestBytes: 100 * 1024 * 1024
 };
 
-/** Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens. */
-export function createServiceApp(deps: ServiceDependencies): { app: Express; routes: RouteTable } {
+/**
+ * Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens.
+ * The webhook delivery worker is built here but not started: whoever runs the service starts it
+ * (and stops it before closing the database), so building an app for its routes sends nothing.
+ */
+export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const clock = deps.clock ?? systemClock;
   const log = (message: string) => deps.logger.error(message);
   const limits = { ...DEFAULT_GIT_LIMITS, ...deps.limits };
@@ -54,16 +71,20 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
   const teams = new Teams(teamsStore, accountsStore, clock);
   const events = new Events(eventsStore, projects, projectsStore, teamsStore);
   const pushes = new Pushes(repositories, eventsStore, clock, log);
+  const webhooksStore = new WebhooksStore(deps.data.db);
+  const webhooks = new Webhooks(webhooksStore, { allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false }, clock);
+  const deliveries = new WebhookDeliveryWorker(webhooksStore, { ...DEFAULT_DELIVERY_OPTIONS, ...deps.webhooks }, clock, log);
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
 
-  return createJsonApp(
+  const { app, routes } = createJsonApp(
     routes => {
       healthRoutes(routes, deps.data);
       userRoutes(routes, caller, teams);
       projectRoutes(routes, projects, { signedIn: caller, need: rules.need });
       teamRoutes(routes, teams, caller);
       eventRoutes(routes, events, caller);
+      webhookRoutes(routes, webhooks, teams, { signedIn: caller, need: rules.need });
       gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, pushes, log }, rules);
     },
     {
@@ -75,4 +96,5 @@ export function createServiceApp(deps: ServiceDependencies): { app: Express; rou
       }
     }
   );
+  return { app, routes, deliveries };
 }
