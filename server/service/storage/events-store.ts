@@ -27,18 +27,31 @@ export interface NewEvent {
 /** Any constant: the key of PostgreSQL's advisory lock that event writers take. */
 const EVENT_WRITERS_LOCK = 4_857_254_911;
 
+/** A transaction in which events may be inserted (see `eventTransaction`). */
+export type EventTransaction = Store & { readonly __eventWriter: true };
+
+/**
+ * Runs `work` in a transaction that may store events. On PostgreSQL it first takes the event
+ * writers' advisory lock, held to COMMIT: identity values are handed out at INSERT but become
+ * visible at COMMIT, so without it a reader could see event 8 before a slower transaction
+ * commits event 7, and skip 7 for good. Taking it first, before any row lock, means it cannot
+ * deadlock with the rows the work touches. (SQLite has one writer at a time anyway.)
+ */
+export async function eventTransaction<T>(db: Store, work: (tx: EventTransaction) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async tx => {
+    if (tx.getExecutor().adapter instanceof PostgresAdapter) {
+      await sql`SELECT pg_advisory_xact_lock(${sql.lit(EVENT_WRITERS_LOCK)})`.execute(tx);
+    }
+    return work(tx as unknown as EventTransaction);
+  });
+}
+
 /**
  * Stores an event and a pending delivery for every webhook that receives it, in the caller's
  * transaction: the event exists exactly when the change does, and a restart loses no delivery.
  * Webhooks that receive it: the project's, the team's, and those of teams granted the project.
  */
-export async function insertEvent(tx: Store, event: NewEvent): Promise<number> {
-  if (tx.getExecutor().adapter instanceof PostgresAdapter) {
-    // Identity values are handed out at INSERT but become visible at COMMIT, so without this a
-    // reader could see event 8 before a slower transaction commits event 7 and skip 7 for good.
-    // Event writers take turns from here to their commit (SQLite has one writer anyway).
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(EVENT_WRITERS_LOCK)})`.execute(tx);
-  }
+export async function insertEvent(tx: EventTransaction, event: NewEvent): Promise<number> {
   const { seq } = await tx
     .insertInto('events')
     .values({
@@ -98,7 +111,7 @@ export async function insertEvent(tx: Store, event: NewEvent): Promise<number> {
  * null when the work changed nothing (a grant that was not there).
  */
 export async function changeWithEvent<T>(db: Store, work: (tx: Store) => Promise<T>, eventOf: (result: T) => NewEvent | null): Promise<T> {
-  return db.transaction().execute(async tx => {
+  return eventTransaction(db, async tx => {
     const result = await work(tx);
     const event = eventOf(result);
     if (event) {
@@ -117,7 +130,7 @@ export class EventsStore {
     if (events.length === 0) {
       return;
     }
-    await this.db.transaction().execute(async tx => {
+    await eventTransaction(this.db, async tx => {
       for (const event of events) {
         await insertEvent(tx, event);
       }

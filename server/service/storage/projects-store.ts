@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Level } from '../domain/levels';
-import { changeWithEvent, type DeletionAudience, insertEvent, type NewEvent } from './events-store';
+import { changeWithEvent, eventTransaction, type DeletionAudience, insertEvent, type NewEvent } from './events-store';
 import type { Store } from './open-store';
 import type { ProjectsTable } from './schema';
 
@@ -53,7 +53,7 @@ export class ProjectsStore {
    * teams' webhooks receive it still exist.
    */
   async delete(id: string, event: Omit<NewEvent, 'audience'>): Promise<void> {
-    await this.db.transaction().execute(async tx => {
+    await eventTransaction(this.db, async tx => {
       await insertEvent(tx, { ...event, audience: await readersOf(tx, id) });
       await tx.deleteFrom('projects').where('id', '=', id).execute();
     });

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { changeWithEvent, insertEvent, type NewEvent } from './events-store';
+import { changeWithEvent, eventTransaction, insertEvent, type NewEvent } from './events-store';
 import type { Store } from './open-store';
 import type { TeamMembersTable, TeamsTable } from './schema';
 
@@ -59,7 +59,7 @@ export class TeamsStore {
 
   /** Creates a team with its first maintainer and its creation event, all or nothing. */
   async insertWithMaintainer(team: TeamRow, maintainerId: string, event: NewEvent): Promise<void> {
-    await this.db.transaction().execute(async tx => {
+    await eventTransaction(this.db, async tx => {
       await tx.insertInto('teams').values(team).execute();
       await tx
         .insertInto('team_members')
@@ -75,7 +75,7 @@ export class TeamsStore {
 
   /** Deletes a team and stores its deletion event, whose audience is its members at that moment. */
   async delete(id: string, event: Omit<NewEvent, 'audience'>): Promise<void> {
-    await this.db.transaction().execute(async tx => {
+    await eventTransaction(this.db, async tx => {
       const members = await tx.selectFrom('team_members').select('user_id').where('team_id', '=', id).orderBy('user_id').execute();
       await insertEvent(tx, { ...event, audience: { users: members.map(member => member.user_id), everyone: false } });
       await tx.deleteFrom('teams').where('id', '=', id).execute();

@@ -77,7 +77,10 @@ export class WebhookDeliveryWorker {
         break;
       }
     }
-    await this.store.removeOrphans();
+    if (attempted > 0) {
+      // A deleted project's webhooks wait for their last delivery; one may just have finished.
+      await this.store.removeOrphans();
+    }
     return attempted;
   }
 
