@@ -114,6 +114,34 @@ describe.each(testEngines())('the event feed, on %s', engine => {
     expect(idle).toEqual({ events: [], next: rest.next, more: false });
   });
 
+  it('lets a reader that follows next while changes land concurrently miss none of them', async () => {
+    await ok('alice', 'POST', '/projects', { name: 'busy' });
+    let writing = true;
+    const writers = Promise.all(
+      Array.from({ length: 40 }, (_, index) => ok('alice', 'PATCH', '/projects/alice/busy', { description: `change ${index}` }))
+    ).finally(() => {
+      writing = false;
+    });
+    const seen: string[] = [];
+    let cursor = '0';
+    const read = async () => {
+      const page = await feed('alice', `?since=${cursor}&limit=7`);
+      seen.push(...page.events.map(event => event.id));
+      cursor = page.next;
+      return page;
+    };
+    while (writing) {
+      await read();
+    }
+    await writers;
+    while ((await read()).events.length > 0) {
+      // the rest, after the last write
+    }
+    const all = (await feed('hank', '?limit=500')).events.map(event => event.id);
+    expect(all).toHaveLength(41);
+    expect(seen).toEqual(all);
+  });
+
   it.each(['abc', '-1', '1.5', '', '99999999999999999999', '1e3'])('refuses the cursor %j with a 400 that says what a cursor is', async cursor => {
     const response = await api('alice', 'GET', `/events?since=${encodeURIComponent(cursor)}`);
     expect(response.status).toBe(400);
