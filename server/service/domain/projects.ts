@@ -3,6 +3,7 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '../../shared/errors';
 import { parseProjectName, parseTeamName, parseUserName } from '../../shared/names';
 import type { Repositories } from '../git/repositories';
 import type { AccountsStore } from '../storage/accounts-store';
+import type { NewEvent } from '../storage/events-store';
 import { isUniqueViolation } from '../storage/open-store';
 import type { ProjectsStore, ProjectWithOwner } from '../storage/projects-store';
 import type { TeamsStore } from '../storage/teams-store';
@@ -185,14 +186,8 @@ export class Projects {
       changed.visibility = parseVisibility(fields.visibility);
     }
     const changes = { ...changed, updated_at: at.toISOString() };
-    const renamed = changes.name !== undefined && changes.name !== target.project.name;
-    const event = renamed
-      ? projectEvent('project.renamed', caller, { ...target.project, name: changes.name ?? target.project.name }, at, {
-          data: { previousName: target.project.name, changes: changed }
-        })
-      : projectEvent('project.updated', caller, target.project, at, { data: { changes: changed } });
     try {
-      await this.projects.update(target.project.id, changes, event);
+      await this.projects.update(target.project.id, changes, this.updateEvent(caller, target.project, changed, at));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Conflict(`${target.project.owner_name} already has a project named "${changes.name}".`, 'name_taken');
@@ -204,6 +199,19 @@ export class Projects {
       throw new NotFound('The project was deleted meanwhile.', 'no_such_project');
     }
     return this.view(updated, target.level);
+  }
+
+  /** The event a metadata change causes: a rename, another change, or none when nothing was asked. */
+  private updateEvent(caller: Caller, project: ProjectWithOwner, changed: { name?: string; description?: string; visibility?: Visibility }, at: Date): NewEvent | null {
+    if (Object.keys(changed).length === 0) {
+      return null;
+    }
+    if (changed.name !== undefined && changed.name !== project.name) {
+      return projectEvent('project.renamed', caller, { ...project, name: changed.name }, at, {
+        data: { previousName: project.name, changes: changed }
+      });
+    }
+    return projectEvent('project.updated', caller, project, at, { data: { changes: changed } });
   }
 
   /**

@@ -43,7 +43,8 @@ export class ProjectsStore {
     await changeWithEvent(this.db, tx => tx.insertInto('projects').values(project).execute(), () => event);
   }
 
-  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'updated_at'>>, event: NewEvent): Promise<void> {
+  /** Changes a project's metadata, with its event (none when the request changed no field). */
+  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'updated_at'>>, event: NewEvent | null): Promise<void> {
     await changeWithEvent(this.db, tx => tx.updateTable('projects').set(changes).where('id', '=', id).execute(), () => event);
   }
 

@@ -57,6 +57,9 @@ describe.each(testEngines())('the event feed, on %s', engine => {
 
     await ok('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'read' });
     await ok('alice', 'PATCH', '/projects/alice/analysis', { name: 'analysis-2' });
+    // Neither an empty change nor removing a grant that is not there is an event.
+    await ok('alice', 'PATCH', '/projects/alice/analysis-2', {});
+    expect((await api('alice', 'DELETE', '/projects/alice/analysis-2/grants/users/carol')).status).toBe(404);
     const bobs = await feed('bob');
     expect(summary(bobs.events)).toEqual(['project.created analysis', 'grant.changed analysis', 'project.renamed analysis-2']);
     expect(bobs.events[1]).toMatchObject({ actor: 'alice', user: 'bob', level: 'read' });
