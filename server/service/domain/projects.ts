@@ -265,8 +265,14 @@ export class Projects {
   /** Removes a user's grant. @throws NotFound when there was none. */
   async revokeUser(caller: Caller, target: ReadableProject, rawUser: unknown): Promise<void> {
     const user = await this.accounts.userByName(parseUserName(rawUser));
-    const event = user && projectEvent('grant.removed', caller, target.project, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id });
-    if (!user || !event || !(await this.projects.deleteUserGrant(target.project.id, user.id, event))) {
+    const removed =
+      user &&
+      (await this.projects.deleteUserGrant(
+        target.project.id,
+        user.id,
+        projectEvent('grant.removed', caller, target.project, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id })
+      ));
+    if (!removed) {
       throw new NotFound(`${String(rawUser)} has no grant on this project.`, 'no_such_grant');
     }
   }
@@ -274,8 +280,9 @@ export class Projects {
   /** Removes a team's grant. @throws NotFound when there was none. */
   async revokeTeam(caller: Caller, target: ReadableProject, rawTeam: unknown): Promise<void> {
     const team = await this.teams.byName(parseTeamName(rawTeam));
-    const event = team && projectEvent('grant.removed', caller, target.project, this.clock.now(), { team });
-    if (!team || !event || !(await this.projects.deleteTeamGrant(target.project.id, team.id, event))) {
+    const removed =
+      team && (await this.projects.deleteTeamGrant(target.project.id, team.id, projectEvent('grant.removed', caller, target.project, this.clock.now(), { team })));
+    if (!removed) {
       throw new NotFound(`Team ${String(rawTeam)} has no grant on this project.`, 'no_such_grant');
     }
   }

@@ -124,8 +124,14 @@ export class Teams {
     const userName = parseUserName(rawUser);
     const team = userName === caller.name ? await this.requireLocal(rawTeam) : await this.requireManageable(caller, rawTeam);
     const user = await this.accounts.userByName(userName);
-    const event = user && teamEvent('member.removed', caller, team, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id });
-    if (!user || !event || !(await this.teams.deleteMember(team.id, user.id, event))) {
+    const removed =
+      user &&
+      (await this.teams.deleteMember(
+        team.id,
+        user.id,
+        teamEvent('member.removed', caller, team, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id })
+      ));
+    if (!removed) {
       throw new NotFound(`${userName} is not a member of ${team.name}.`, 'no_such_member');
     }
   }
