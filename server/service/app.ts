@@ -7,12 +7,16 @@ import type { ServiceData } from './data-dir';
 import { type Clock, systemClock } from './domain/accounts';
 import { Browse } from './domain/browse';
 import { Pages } from './domain/pages';
+import { Events } from './domain/events';
 import { Projects } from './domain/projects';
+import { Pushes } from './domain/pushes';
 import { Teams } from './domain/teams';
+import { Webhooks, type WebhookPolicy } from './domain/webhooks';
 import type { GitRunner } from './git/git-runner';
 import { ObjectReader } from './git/object-reader';
 import { DEFAULT_REPOSITORY_POLICY, Repositories } from './git/repositories';
 import { browseRoutes } from './routes/browse-routes';
+import { eventRoutes } from './routes/event-routes';
 import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
 import { projectAccessRules } from './routes/project-access';
@@ -21,9 +25,13 @@ import { projectRoutes } from './routes/project-routes';
 import { requestLog } from './request-log';
 import { teamRoutes } from './routes/team-routes';
 import { userRoutes } from './routes/user-routes';
+import { webhookRoutes } from './routes/webhook-routes';
 import { AccountsStore } from './storage/accounts-store';
+import { EventsStore } from './storage/events-store';
 import { ProjectsStore } from './storage/projects-store';
 import { TeamsStore } from './storage/teams-store';
+import { WebhooksStore } from './storage/webhooks-store';
+import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, WebhookDeliveryWorker } from './webhooks/delivery-worker';
 
 export interface ServiceDependencies {
   data: ServiceData;
@@ -34,6 +42,19 @@ export interface ServiceDependencies {
   logger: Logger;
   /** The URL prefix to serve under (`/services/hubshare` under JupyterHub); none standalone. */
   basePath?: string;
+  /** Where webhooks may point, and how deliveries are paced. */
+  webhooks?: Partial<WebhookPolicy & DeliveryOptions>;
+}
+
+/**
+ * The service: its HTTP app, its declared routes, the webhook worker its owner starts and stops,
+ * and `close` for the git object readers.
+ */
+export interface ServiceApp {
+  app: Express;
+  routes: RouteTable;
+  deliveries: WebhookDeliveryWorker;
+  close(): void;
 }
 
 export const DEFAULT_GIT_LIMITS: GitLimits = {
@@ -41,14 +62,11 @@ export const DEFAULT_GIT_LIMITS: GitLimits = {
   maxFetchRequestBytes: 100 * 1024 * 1024
 };
 
-/** The service's HTTP app, and how to stop what it runs besides (the git object readers). */
-export interface ServiceApp {
-  app: Express;
-  routes: RouteTable;
-  close(): void;
-}
-
-/** Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens. */
+/**
+ * Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens.
+ * The webhook delivery worker is built here but not started: whoever runs the service starts it
+ * (and stops it before closing the database), so building an app for its routes sends nothing.
+ */
 export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const clock = deps.clock ?? systemClock;
   const log = (message: string) => deps.logger.error(message);
@@ -56,8 +74,15 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const accountsStore = new AccountsStore(deps.data.db);
   const teamsStore = new TeamsStore(deps.data.db);
   const repositories = new Repositories(deps.data.repositoriesDir, deps.git, { maxPushBytes: limits.maxPushBytes });
-  const projects = new Projects(new ProjectsStore(deps.data.db), accountsStore, teamsStore, repositories, clock);
+  const projectsStore = new ProjectsStore(deps.data.db);
+  const eventsStore = new EventsStore(deps.data.db);
+  const projects = new Projects(projectsStore, accountsStore, teamsStore, repositories, clock);
   const teams = new Teams(teamsStore, accountsStore, clock);
+  const events = new Events(eventsStore, projects, projectsStore, teamsStore);
+  const pushes = new Pushes(repositories, eventsStore, clock, log);
+  const webhooksStore = new WebhooksStore(deps.data.db);
+  const webhooks = new Webhooks(webhooksStore, { allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false }, clock);
+  const deliveries = new WebhookDeliveryWorker(webhooksStore, { ...DEFAULT_DELIVERY_OPTIONS, ...deps.webhooks }, clock, log);
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
   const objects = new ObjectReader(deps.git);
@@ -71,7 +96,9 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       teamRoutes(routes, teams, caller);
       browseRoutes(routes, browse, rules.need);
       pagesRoutes(routes, new Pages(browse), rules.pagesReader);
-      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, log }, rules);
+      eventRoutes(routes, events, caller);
+      webhookRoutes(routes, webhooks, teams, { signedIn: caller, need: rules.need });
+      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, pushes, log }, rules);
     },
     {
       log,
@@ -82,5 +109,5 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       }
     }
   );
-  return { app, routes, close: () => objects.close() };
+  return { app, routes, deliveries, close: () => objects.close() };
 }

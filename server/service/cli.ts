@@ -23,6 +23,7 @@ export const USAGE = `Usage: hubshare-service <command> [options]
 
 Commands:
   serve [--host H] [--port N] [--max-push-mb M]  run the HubShare service
+        [--webhook-allow-loopback-http]          let webhooks POST to this machine (http allowed)
   user add NAME [--admin] [--exist-ok]           add a user (standalone mode)
   token create NAME [--note TEXT] [--json]       print a new API token for NAME, once
                                                  (--json: {"id", "token"}, for scripts)
@@ -31,10 +32,11 @@ Commands:
 
 Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR) and
 --database URL (a postgres:// URL, or $HUBSHARE_DATABASE_URL; default: SQLite in the data dir).
-serve also reads $HUBSHARE_HOST (default 127.0.0.1), $HUBSHARE_PORT (default 8765) and
-$HUBSHARE_MAX_PUSH_MB (default 2048). Under JupyterHub (JUPYTERHUB_API_URL and
-JUPYTERHUB_API_TOKEN set) it listens where JUPYTERHUB_SERVICE_URL says, serves under
-JUPYTERHUB_SERVICE_PREFIX, and accepts hub tokens as well as its own.`;
+serve also reads $HUBSHARE_HOST (default 127.0.0.1), $HUBSHARE_PORT (default 8765),
+$HUBSHARE_MAX_PUSH_MB (default 2048) and $HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP (1 or 0).
+Under JupyterHub (JUPYTERHUB_API_URL and JUPYTERHUB_API_TOKEN set) it listens where
+JUPYTERHUB_SERVICE_URL says, serves under JUPYTERHUB_SERVICE_PREFIX, and accepts hub tokens
+as well as its own.`;
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -57,17 +59,19 @@ export async function startService(
   const accounts = new Accounts(new AccountsStore(data.db));
   const local = { resolve: (token: string) => accounts.authenticate(token) };
   const hub = config.hub ? new HubIdentity(config.hub, data.db) : undefined;
-  const { app, close: stopApp } = createServiceApp({
+  const { app, deliveries, close: stopApp } = createServiceApp({
     data,
     identity: combinedIdentity(local, hub),
     basePath: config.hub?.prefix,
     limits: { maxPushBytes: config.maxPushBytes },
+    webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },
     git: new GitRunner(config.dataDir),
     logger: io.logger ?? pino({ level: 'info' }, pino.destination(2))
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.port, config.host, error => (error ? reject(error) : resolveServer(listening)));
   });
+  deliveries.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -79,6 +83,8 @@ export async function startService(
       // Idle keep-alive connections would hold close() open; busy ones finish their request.
       server.closeIdleConnections();
       await closed;
+      // Requests have finished (their events are stored); attempts under way are recorded, the rest wait in the database.
+      await deliveries.stop();
       stopApp();
       await data.close();
     }

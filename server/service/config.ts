@@ -9,6 +9,8 @@ export interface ServiceConfig {
   port: number;
   /** The largest push accepted, in bytes (git's receive.maxInputSize on new repositories). */
   maxPushBytes: number;
+  /** Let webhooks point at this machine's loopback addresses, over http too (tests, local receivers). */
+  webhookAllowLoopbackHttp: boolean;
   /** A `postgres://` URL; undefined for the embedded SQLite file under dataDir. */
   databaseUrl: string | undefined;
   /** Set when running as a JupyterHub service: where the hub is, and the URL prefix it routes to us. */
@@ -44,7 +46,8 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
         host: { type: 'string' },
         port: { type: 'string' },
         database: { type: 'string' },
-        'max-push-mb': { type: 'string' }
+        'max-push-mb': { type: 'string' },
+        'webhook-allow-loopback-http': { type: 'boolean' }
       },
       strict: true,
       allowPositionals: false
@@ -68,11 +71,16 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
   if (!/^\d{1,7}$/.test(maxPushText) || Number(maxPushText) < 1) {
     throw new BadRequest(`--max-push-mb must be a whole number of megabytes (1 or more), not "${maxPushText}".`, 'usage');
   }
+  const loopbackText = env.HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP ?? '';
+  if (!['', '0', '1', 'false', 'true'].includes(loopbackText)) {
+    throw new BadRequest(`HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP must be "1" or "0", not "${loopbackText.slice(0, 40)}".`, 'usage');
+  }
   return {
     dataDir,
     host,
     port: Number(portText),
     maxPushBytes: Number(maxPushText) * 1024 * 1024,
+    webhookAllowLoopbackHttp: values['webhook-allow-loopback-http'] ?? (loopbackText === '1' || loopbackText === 'true'),
     databaseUrl: database === 'sqlite' ? undefined : database,
     hub: hubSettings(env)
   };

@@ -3,10 +3,12 @@ import { BadRequest, Conflict, Forbidden, NotFound } from '../../shared/errors';
 import { parseProjectName, parseTeamName, parseUserName } from '../../shared/names';
 import type { Repositories } from '../git/repositories';
 import type { AccountsStore } from '../storage/accounts-store';
+import type { NewEvent } from '../storage/events-store';
 import { isUniqueViolation } from '../storage/open-store';
 import type { ProjectsStore, ProjectWithOwner } from '../storage/projects-store';
 import type { TeamsStore } from '../storage/teams-store';
 import { type Caller, type Clock, systemClock } from './accounts';
+import { projectEvent } from './events';
 import { allows, higher, type Level } from './levels';
 
 export type Visibility = 'private' | 'hub';
@@ -172,11 +174,15 @@ export class Projects {
     const name = parseProjectName(fields.name);
     const description = parseDescription(fields.description);
     const visibility = parseVisibility(fields.visibility ?? 'private');
-    const now = this.clock.now().toISOString();
+    const at = this.clock.now();
+    const now = at.toISOString();
     const id = randomBytes(12).toString('hex');
     await this.repositories.create(id);
     try {
-      await this.projects.insert({ id, owner_id: caller.id, name, description, visibility, pages: 'off', created_at: now, updated_at: now });
+      await this.projects.insert(
+        { id, owner_id: caller.id, name, description, visibility, pages: 'off', created_at: now, updated_at: now },
+        projectEvent('project.created', caller, { id, owner_name: caller.name, name }, at, { data: { visibility } })
+      );
     } catch (error) {
       await this.repositories.remove(id);
       if (isUniqueViolation(error)) {
@@ -192,25 +198,25 @@ export class Projects {
   }
 
   /** Renames a project or changes its description or visibility (metadata only). */
-  async update(target: ReadableProject, body: unknown): Promise<ProjectView> {
+  async update(caller: Caller, target: ReadableProject, body: unknown): Promise<ProjectView> {
     const fields = bodyObject(body, ['name', 'description', 'visibility', 'pages']);
-    const changes: { name?: string; description?: string; visibility?: Visibility; pages?: PagesSetting; updated_at: string } = {
-      updated_at: this.clock.now().toISOString()
-    };
+    const at = this.clock.now();
+    const changed: { name?: string; description?: string; visibility?: Visibility; pages?: PagesSetting } = {};
     if (fields.name !== undefined) {
-      changes.name = parseProjectName(fields.name);
+      changed.name = parseProjectName(fields.name);
     }
     if (fields.description !== undefined) {
-      changes.description = parseDescription(fields.description);
+      changed.description = parseDescription(fields.description);
     }
     if (fields.visibility !== undefined) {
-      changes.visibility = parseVisibility(fields.visibility);
+      changed.visibility = parseVisibility(fields.visibility);
     }
     if (fields.pages !== undefined) {
-      changes.pages = parsePages(fields.pages);
+      changed.pages = parsePages(fields.pages);
     }
+    const changes = { ...changed, updated_at: at.toISOString() };
     try {
-      await this.projects.update(target.project.id, changes);
+      await this.projects.update(target.project.id, changes, this.updateEvent(caller, target.project, changed, at));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Conflict(`${target.project.owner_name} already has a project named "${changes.name}".`, 'name_taken');
@@ -224,9 +230,25 @@ export class Projects {
     return this.view(updated, target.level);
   }
 
-  /** Deletes a project and its repository. */
-  async delete(target: ReadableProject): Promise<void> {
-    await this.projects.delete(target.project.id);
+  /** The event a metadata change causes: a rename, another change, or none when nothing was asked. */
+  private updateEvent(caller: Caller, project: ProjectWithOwner, changed: { name?: string; description?: string; visibility?: Visibility; pages?: PagesSetting }, at: Date): NewEvent | null {
+    if (Object.keys(changed).length === 0) {
+      return null;
+    }
+    if (changed.name !== undefined && changed.name !== project.name) {
+      return projectEvent('project.renamed', caller, { ...project, name: changed.name }, at, {
+        data: { previousName: project.name, changes: changed }
+      });
+    }
+    return projectEvent('project.updated', caller, project, at, { data: { changes: changed } });
+  }
+
+  /**
+   * Deletes a project and its repository. Its deletion event keeps who could read it, so they
+   * still see its events afterwards (see Events).
+   */
+  async delete(caller: Caller, target: ReadableProject): Promise<void> {
+    await this.projects.delete(target.project.id, projectEvent('project.deleted', caller, target.project, this.clock.now()));
     await this.repositories.remove(target.project.id);
   }
 
@@ -245,7 +267,7 @@ export class Projects {
   }
 
   /** Grants (or changes) a user's level. @throws NotFound for an unknown user; BadRequest for the owner. */
-  async grantUser(target: ReadableProject, rawUser: unknown, level: Level): Promise<void> {
+  async grantUser(caller: Caller, target: ReadableProject, rawUser: unknown, level: Level): Promise<void> {
     const user = await this.accounts.userByName(parseUserName(rawUser));
     if (!user) {
       throw new NotFound(`There is no user named "${String(rawUser)}".`, 'no_such_user');
@@ -253,30 +275,43 @@ export class Projects {
     if (user.id === target.project.owner_id) {
       throw new BadRequest(`${user.name} owns this project and always has admin on it.`, 'owner_grant');
     }
-    await this.projects.putUserGrant(target.project.id, user.id, level, this.clock.now().toISOString());
+    const at = this.clock.now();
+    const event = projectEvent('grant.changed', caller, target.project, at, { data: { user: user.name, level }, subjectUserId: user.id });
+    await this.projects.putUserGrant(target.project.id, user.id, level, at.toISOString(), event);
   }
 
   /** Grants (or changes) a team's level. @throws NotFound for an unknown team. */
-  async grantTeam(target: ReadableProject, rawTeam: unknown, level: Level): Promise<void> {
+  async grantTeam(caller: Caller, target: ReadableProject, rawTeam: unknown, level: Level): Promise<void> {
     const team = await this.teams.byName(parseTeamName(rawTeam));
     if (!team) {
       throw new NotFound(`There is no team named "${String(rawTeam)}".`, 'no_such_team');
     }
-    await this.projects.putTeamGrant(target.project.id, team.id, level, this.clock.now().toISOString());
+    const at = this.clock.now();
+    const event = projectEvent('grant.changed', caller, target.project, at, { team, data: { level } });
+    await this.projects.putTeamGrant(target.project.id, team.id, level, at.toISOString(), event);
   }
 
   /** Removes a user's grant. @throws NotFound when there was none. */
-  async revokeUser(target: ReadableProject, rawUser: unknown): Promise<void> {
+  async revokeUser(caller: Caller, target: ReadableProject, rawUser: unknown): Promise<void> {
     const user = await this.accounts.userByName(parseUserName(rawUser));
-    if (!user || !(await this.projects.deleteUserGrant(target.project.id, user.id))) {
+    const removed =
+      user &&
+      (await this.projects.deleteUserGrant(
+        target.project.id,
+        user.id,
+        projectEvent('grant.removed', caller, target.project, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id })
+      ));
+    if (!removed) {
       throw new NotFound(`${String(rawUser)} has no grant on this project.`, 'no_such_grant');
     }
   }
 
   /** Removes a team's grant. @throws NotFound when there was none. */
-  async revokeTeam(target: ReadableProject, rawTeam: unknown): Promise<void> {
+  async revokeTeam(caller: Caller, target: ReadableProject, rawTeam: unknown): Promise<void> {
     const team = await this.teams.byName(parseTeamName(rawTeam));
-    if (!team || !(await this.projects.deleteTeamGrant(target.project.id, team.id))) {
+    const removed =
+      team && (await this.projects.deleteTeamGrant(target.project.id, team.id, projectEvent('grant.removed', caller, target.project, this.clock.now(), { team })));
+    if (!removed) {
       throw new NotFound(`Team ${String(rawTeam)} has no grant on this project.`, 'no_such_grant');
     }
   }

@@ -5,6 +5,7 @@ import type { AccountsStore } from '../storage/accounts-store';
 import { isUniqueViolation } from '../storage/open-store';
 import type { TeamRow, TeamsStore } from '../storage/teams-store';
 import { type Caller, type Clock, systemClock } from './accounts';
+import { teamEvent } from './events';
 import { bodyObject, parseDescription } from './projects';
 
 export type TeamRole = 'member' | 'maintainer';
@@ -58,15 +59,16 @@ export class Teams {
     const fields = bodyObject(body, ['name', 'description']);
     const name = parseTeamName(fields.name);
     const description = parseDescription(fields.description);
+    const at = this.clock.now();
     const team: TeamRow = {
       id: randomBytes(12).toString('hex'),
       name,
       description,
       source: 'hubshare',
-      created_at: this.clock.now().toISOString()
+      created_at: at.toISOString()
     };
     try {
-      await this.teams.insertWithMaintainer(team, caller.id);
+      await this.teams.insertWithMaintainer(team, caller.id, teamEvent('team.created', caller, team, at));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new Conflict(`There is already a team named "${name}".`, 'name_taken');
@@ -100,7 +102,7 @@ export class Teams {
 
   async delete(caller: Caller, rawName: unknown): Promise<void> {
     const team = await this.requireManageable(caller, rawName);
-    await this.teams.delete(team.id);
+    await this.teams.delete(team.id, teamEvent('team.deleted', caller, team, this.clock.now()));
   }
 
   /** Adds a member or changes their role. @throws NotFound for an unknown user. */
@@ -111,7 +113,9 @@ export class Teams {
     if (!user) {
       throw new NotFound(`There is no user named "${String(rawUser)}".`, 'no_such_user');
     }
-    await this.teams.putMember(team.id, user.id, role, this.clock.now().toISOString());
+    const at = this.clock.now();
+    const event = teamEvent('member.changed', caller, team, at, { data: { user: user.name, role }, subjectUserId: user.id });
+    await this.teams.putMember(team.id, user.id, role, at.toISOString(), event);
     return this.get(team.name);
   }
 
@@ -120,7 +124,14 @@ export class Teams {
     const userName = parseUserName(rawUser);
     const team = userName === caller.name ? await this.requireLocal(rawTeam) : await this.requireManageable(caller, rawTeam);
     const user = await this.accounts.userByName(userName);
-    if (!user || !(await this.teams.deleteMember(team.id, user.id))) {
+    const removed =
+      user &&
+      (await this.teams.deleteMember(
+        team.id,
+        user.id,
+        teamEvent('member.removed', caller, team, this.clock.now(), { data: { user: user.name }, subjectUserId: user.id })
+      ));
+    if (!removed) {
       throw new NotFound(`${userName} is not a member of ${team.name}.`, 'no_such_member');
     }
   }
@@ -138,6 +149,18 @@ export class Teams {
     const team = await this.require(rawName);
     if (team.source === 'hub') {
       throw new Forbidden(`${team.name} mirrors a JupyterHub group; change it in JupyterHub.`, 'hub_team');
+    }
+    return team;
+  }
+
+  /**
+   * A team the caller maintains, or any team for hub admins (JupyterHub-mirrored ones too): who
+   * may manage its webhooks. @throws NotFound, Forbidden.
+   */
+  async requireMaintained(caller: Caller, rawName: unknown): Promise<TeamRow> {
+    const team = await this.require(rawName);
+    if (!caller.admin && (await this.teams.roleOf(team.id, caller.id))?.role !== 'maintainer') {
+      throw new Forbidden(`Only maintainers of ${team.name} can do this.`, 'not_maintainer');
     }
     return team;
   }

@@ -64,6 +64,19 @@ export class Repositories {
     }
   }
 
+  /** Every ref of a project's repository and the commit it points to. */
+  async refs(projectId: string): Promise<Map<string, string>> {
+    const listing = await this.git.run(['--git-dir', this.pathOf(projectId), 'for-each-ref', '--format=%(objectname) %(refname)']);
+    const refs = new Map<string, string>();
+    for (const line of listing.split('\n')) {
+      const space = line.indexOf(' ');
+      if (space > 0) {
+        refs.set(line.slice(space + 1), line.slice(0, space));
+      }
+    }
+    return refs;
+  }
+
   /** Removes a project's repository: first out of the way (atomic rename), then from disk. */
   async remove(projectId: string): Promise<void> {
     const path = this.pathOf(projectId);

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { callerOf } from '../authentication';
 import type { Level } from '../domain/levels';
+import type { Pushes } from '../domain/pushes';
 import type { GitRunner } from '../git/git-runner';
 import { serveGitHttp, type GitService } from '../git/http-backend';
 import { projectOf } from './project-access';
@@ -17,16 +18,16 @@ export interface GitLimits {
 /**
  * git's smart HTTP at `/git/{owner}/{name}.git`: authorization is checked on the ref
  * advertisement AND on each upload-pack / receive-pack POST, so a push is re-checked at the
- * moment it is sent.
+ * moment it is sent. A receive-pack is served through `Pushes`, which records what it changed.
  */
 export function gitRoutes(
   routes: RouteTable,
-  deps: { git: GitRunner; repositoriesDir: string; limits: GitLimits; log: (m: string) => void },
+  deps: { git: GitRunner; repositoriesDir: string; limits: GitLimits; pushes: Pushes; log: (m: string) => void },
   access: { need: (level: Level) => Access; gitAdvertisement: Access }
 ): void {
   const base = '/git/:owner/:repo';
-  const serve = (endpoint: 'info/refs' | GitService) => async (req: Request, res: Response) => {
-    await serveGitHttp(deps.git, req, res, {
+  const serve = (endpoint: 'info/refs' | GitService) => (req: Request, res: Response) =>
+    serveGitHttp(deps.git, req, res, {
       repositoriesDir: deps.repositoriesDir,
       projectId: projectOf(res.locals).project.id,
       endpoint,
@@ -34,8 +35,10 @@ export function gitRoutes(
       maxBodyBytes: endpoint === 'git-receive-pack' ? deps.limits.maxPushBytes : deps.limits.maxFetchRequestBytes,
       log: deps.log
     });
-  };
+  const receive = serve('git-receive-pack');
   routes.get(`${base}/info/refs`, access.gitAdvertisement, serve('info/refs'));
   routes.post(`${base}/git-upload-pack`, access.need('read'), serve('git-upload-pack'));
-  routes.post(`${base}/git-receive-pack`, access.need('write'), serve('git-receive-pack'));
+  routes.post(`${base}/git-receive-pack`, access.need('write'), async (req, res) => {
+    await deps.pushes.recording(callerOf(res.locals), projectOf(res.locals).project, () => receive(req, res));
+  });
 }

@@ -37,10 +37,10 @@ export function projectRoutes(
     res.json(projects.view(project, level));
   });
   routes.patch(one, need('admin'), async (req, res) => {
-    res.json(await projects.update(projectOf(res.locals), req.body));
+    res.json(await projects.update(callerOf(res.locals), projectOf(res.locals), req.body));
   });
   routes.delete(one, need('admin'), async (_req, res) => {
-    await projects.delete(projectOf(res.locals));
+    await projects.delete(callerOf(res.locals), projectOf(res.locals));
     res.status(204).end();
   });
 
@@ -48,19 +48,19 @@ export function projectRoutes(
     res.json(await projects.grants(projectOf(res.locals)));
   });
   routes.put(`${one}/grants/users/:user`, need('admin'), async (req, res) => {
-    await projects.grantUser(projectOf(res.locals), req.params.user, levelFromBody(req.body));
+    await projects.grantUser(callerOf(res.locals), projectOf(res.locals), req.params.user, levelFromBody(req.body));
     res.json(await projects.grants(projectOf(res.locals)));
   });
   routes.delete(`${one}/grants/users/:user`, need('admin'), async (req, res) => {
-    await projects.revokeUser(projectOf(res.locals), req.params.user);
+    await projects.revokeUser(callerOf(res.locals), projectOf(res.locals), req.params.user);
     res.status(204).end();
   });
   routes.put(`${one}/grants/teams/:team`, need('admin'), async (req, res) => {
-    await projects.grantTeam(projectOf(res.locals), req.params.team, levelFromBody(req.body));
+    await projects.grantTeam(callerOf(res.locals), projectOf(res.locals), req.params.team, levelFromBody(req.body));
     res.json(await projects.grants(projectOf(res.locals)));
   });
   routes.delete(`${one}/grants/teams/:team`, need('admin'), async (req, res) => {
-    await projects.revokeTeam(projectOf(res.locals), req.params.team);
+    await projects.revokeTeam(callerOf(res.locals), projectOf(res.locals), req.params.team);
     res.status(204).end();
   });
 }

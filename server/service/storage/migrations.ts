@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
 
 /**
  * The schema as an append-only list of migrations: a released migration is never edited, a change
@@ -69,7 +69,60 @@ const MIGRATIONS: Record<string, Migration> = {
       }
     }
   },
-  // 0002 is the event feed's (on its own branch); pages come after it.
+  '0002_events_webhooks': {
+    async up(db: Kysely<unknown>) {
+      // The event feed's cursor is `seq`: an integer that only grows. The one dialect difference
+      // in the schema: SQLite's AUTOINCREMENT (never reuses a number) vs PostgreSQL's identity.
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('events')
+        .addColumn('seq', 'integer', col =>
+          postgres ? col.primaryKey().generatedByDefaultAsIdentity() : col.primaryKey().autoIncrement()
+        )
+        .addColumn('type', 'text', col => col.notNull())
+        .addColumn('created_at', 'text', col => col.notNull())
+        .addColumn('actor', 'text', col => col.notNull())
+        // No foreign keys: an event outlives the project, team or user it is about.
+        .addColumn('project_id', 'text')
+        .addColumn('team_id', 'text')
+        .addColumn('subject_user_id', 'text')
+        .addColumn('audience', 'text')
+        .addColumn('data', 'text', col => col.notNull())
+        .execute();
+      await db.schema.createIndex('events_project').on('events').columns(['project_id', 'type']).execute();
+      await db.schema.createIndex('events_team').on('events').columns(['team_id', 'type']).execute();
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'text', col => col.primaryKey())
+        // Exactly one of project_id and team_id; no foreign key, so a deleted project's webhooks
+        // still receive its project.deleted event (the delivery worker removes them afterwards).
+        .addColumn('project_id', 'text')
+        .addColumn('team_id', 'text')
+        .addColumn('url', 'text', col => col.notNull())
+        .addColumn('secret', 'text', col => col.notNull())
+        .addColumn('created_by', 'text', col => col.notNull())
+        .addColumn('created_at', 'text', col => col.notNull())
+        .addCheckConstraint('webhooks_one_owner', sql`(project_id IS NULL) <> (team_id IS NULL)`)
+        .execute();
+      await db.schema.createIndex('webhooks_project').on('webhooks').column('project_id').execute();
+      await db.schema.createIndex('webhooks_team').on('webhooks').column('team_id').execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', col => col.primaryKey())
+        .addColumn('webhook_id', 'text', col => col.notNull().references('webhooks.id').onDelete('cascade'))
+        .addColumn('event_seq', 'integer', col => col.notNull().references('events.seq'))
+        .addColumn('status', 'text', col => col.notNull().check(sql`status IN ('pending', 'delivered', 'failed')`))
+        .addColumn('attempts', 'integer', col => col.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text', col => col.notNull())
+        .addColumn('last_attempt_at', 'text')
+        .addColumn('response_status', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'text', col => col.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('webhook_deliveries_webhook').on('webhook_deliveries').columns(['webhook_id', 'event_seq']).execute();
+    }
+  },
   '0003_pages': {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Level } from '../domain/levels';
+import { changeWithEvent, eventTransaction, type DeletionAudience, insertEvent, type NewEvent } from './events-store';
 import type { Store } from './open-store';
 import type { ProjectsTable } from './schema';
 
@@ -39,16 +40,25 @@ export class ProjectsStore {
     return this.withOwner().orderBy('o.name').orderBy('p.name').execute();
   }
 
-  async insert(project: ProjectRow): Promise<void> {
-    await this.db.insertInto('projects').values(project).execute();
+  async insert(project: ProjectRow, event: NewEvent): Promise<void> {
+    await changeWithEvent(this.db, tx => tx.insertInto('projects').values(project).execute(), () => event);
   }
 
-  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'pages' | 'updated_at'>>): Promise<void> {
-    await this.db.updateTable('projects').set(changes).where('id', '=', id).execute();
+  /** Changes a project's metadata, with its event (none when the request changed no field). */
+  async update(id: string, changes: Partial<Pick<ProjectRow, 'name' | 'description' | 'visibility' | 'pages' | 'updated_at'>>, event: NewEvent | null): Promise<void> {
+    await changeWithEvent(this.db, tx => tx.updateTable('projects').set(changes).where('id', '=', id).execute(), () => event);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.deleteFrom('projects').where('id', '=', id).execute();
+  /**
+   * Deletes a project (its grants go with it) and stores its deletion event, whose audience is
+   * who could read it at that moment. The event goes first, while the grants that decide which
+   * teams' webhooks receive it still exist.
+   */
+  async delete(id: string, event: Omit<NewEvent, 'audience'>): Promise<void> {
+    await eventTransaction(this.db, async tx => {
+      await insertEvent(tx, { ...event, audience: await readersOf(tx, id) });
+      await tx.deleteFrom('projects').where('id', '=', id).execute();
+    });
   }
 
   /** Every level granted to this user on this project: directly, or through a team they are in. */
@@ -100,37 +110,78 @@ export class ProjectsStore {
       .execute();
   }
 
-  async putUserGrant(projectId: string, userId: string, level: Level, when: string): Promise<void> {
-    await this.db
-      .insertInto('user_grants')
-      .values({ project_id: projectId, user_id: userId, level, created_at: when })
-      .onConflict(conflict => conflict.columns(['project_id', 'user_id']).doUpdateSet({ level }))
-      .execute();
+  async putUserGrant(projectId: string, userId: string, level: Level, when: string, event: NewEvent): Promise<void> {
+    await changeWithEvent(
+      this.db,
+      tx =>
+        tx
+          .insertInto('user_grants')
+          .values({ project_id: projectId, user_id: userId, level, created_at: when })
+          .onConflict(conflict => conflict.columns(['project_id', 'user_id']).doUpdateSet({ level }))
+          .execute(),
+      () => event
+    );
   }
 
-  async putTeamGrant(projectId: string, teamId: string, level: Level, when: string): Promise<void> {
-    await this.db
-      .insertInto('team_grants')
-      .values({ project_id: projectId, team_id: teamId, level, created_at: when })
-      .onConflict(conflict => conflict.columns(['project_id', 'team_id']).doUpdateSet({ level }))
-      .execute();
+  async putTeamGrant(projectId: string, teamId: string, level: Level, when: string, event: NewEvent): Promise<void> {
+    await changeWithEvent(
+      this.db,
+      tx =>
+        tx
+          .insertInto('team_grants')
+          .values({ project_id: projectId, team_id: teamId, level, created_at: when })
+          .onConflict(conflict => conflict.columns(['project_id', 'team_id']).doUpdateSet({ level }))
+          .execute(),
+      () => event
+    );
   }
 
-  async deleteUserGrant(projectId: string, userId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('user_grants')
-      .where('project_id', '=', projectId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  /** Removes a user's grant; the event is stored only when there was one. */
+  async deleteUserGrant(projectId: string, userId: string, event: NewEvent): Promise<boolean> {
+    return changeWithEvent(
+      this.db,
+      async tx => {
+        const result = await tx
+          .deleteFrom('user_grants')
+          .where('project_id', '=', projectId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      },
+      deleted => (deleted ? event : null)
+    );
   }
 
-  async deleteTeamGrant(projectId: string, teamId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('team_grants')
-      .where('project_id', '=', projectId)
-      .where('team_id', '=', teamId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  /** Removes a team's grant; the event is stored only when there was one. */
+  async deleteTeamGrant(projectId: string, teamId: string, event: NewEvent): Promise<boolean> {
+    return changeWithEvent(
+      this.db,
+      async tx => {
+        const result = await tx
+          .deleteFrom('team_grants')
+          .where('project_id', '=', projectId)
+          .where('team_id', '=', teamId)
+          .executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      },
+      deleted => (deleted ? event : null)
+    );
   }
+}
+
+/** Everyone who can read a project now: its owner, its grantees, the members of its teams. */
+async function readersOf(db: Store, projectId: string): Promise<DeletionAudience> {
+  const project = await db.selectFrom('projects').select(['owner_id', 'visibility']).where('id', '=', projectId).executeTakeFirst();
+  const direct = await db.selectFrom('user_grants').select('user_id').where('project_id', '=', projectId).execute();
+  const throughTeams = await db
+    .selectFrom('team_members as m')
+    .innerJoin('team_grants as g', 'g.team_id', 'm.team_id')
+    .select('m.user_id')
+    .where('g.project_id', '=', projectId)
+    .execute();
+  const users = new Set([...direct, ...throughTeams].map(row => row.user_id));
+  if (project) {
+    users.add(project.owner_id);
+  }
+  return { users: [...users].sort(), everyone: project?.visibility === 'hub' };
 }

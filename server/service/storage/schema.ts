@@ -62,6 +62,53 @@ export interface TeamGrantsTable {
   created_at: string;
 }
 
+/**
+ * The event feed: one row per change. `seq` is the feed's cursor. Who may see an event is decided
+ * when it is read (see domain/events.ts); `audience` is set only on project.deleted and
+ * team.deleted events: a JSON `{users, everyone}` of who could see the thing when it went.
+ */
+export interface EventsTable {
+  seq: Generated<number>;
+  type: string;
+  created_at: string;
+  /** The user name of who made the change. */
+  actor: string;
+  project_id: string | null;
+  team_id: string | null;
+  /** The user a grant or membership event is about: they see it even after losing access. */
+  subject_user_id: string | null;
+  audience: string | null;
+  /** JSON: the project's owner/name and the team's name at the time, and the change itself. */
+  data: string;
+}
+
+/** A URL that receives the events of one project or one team, signed with `secret`. */
+export interface WebhooksTable {
+  id: string;
+  project_id: string | null;
+  team_id: string | null;
+  url: string;
+  secret: string;
+  created_by: string;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event to one webhook: created with the event, then attempted until delivered or failed. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_seq: number;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  response_status: number | null;
+  error: string | null;
+  created_at: string;
+}
+
 export interface HubShareSchema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -70,4 +117,7 @@ export interface HubShareSchema {
   team_members: TeamMembersTable;
   user_grants: UserGrantsTable;
   team_grants: TeamGrantsTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

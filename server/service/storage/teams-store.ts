@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { changeWithEvent, eventTransaction, insertEvent, type NewEvent } from './events-store';
 import type { Store } from './open-store';
 import type { TeamMembersTable, TeamsTable } from './schema';
 
@@ -10,6 +11,10 @@ export class TeamsStore {
 
   byName(name: string): Promise<TeamRow | undefined> {
     return this.db.selectFrom('teams').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  byId(id: string): Promise<TeamRow | undefined> {
+    return this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   all(): Promise<(TeamRow & { member_count: number })[]> {
@@ -52,14 +57,15 @@ export class TeamsStore {
       .executeTakeFirst();
   }
 
-  /** Creates a team with its first maintainer, both or neither. */
-  async insertWithMaintainer(team: TeamRow, maintainerId: string): Promise<void> {
-    await this.db.transaction().execute(async tx => {
+  /** Creates a team with its first maintainer and its creation event, all or nothing. */
+  async insertWithMaintainer(team: TeamRow, maintainerId: string, event: NewEvent): Promise<void> {
+    await eventTransaction(this.db, async tx => {
       await tx.insertInto('teams').values(team).execute();
       await tx
         .insertInto('team_members')
         .values({ team_id: team.id, user_id: maintainerId, role: 'maintainer', created_at: team.created_at })
         .execute();
+      await insertEvent(tx, event);
     });
   }
 
@@ -67,24 +73,41 @@ export class TeamsStore {
     await this.db.updateTable('teams').set(changes).where('id', '=', id).execute();
   }
 
-  async delete(id: string): Promise<void> {
-    await this.db.deleteFrom('teams').where('id', '=', id).execute();
+  /** Deletes a team and stores its deletion event, whose audience is its members at that moment. */
+  async delete(id: string, event: Omit<NewEvent, 'audience'>): Promise<void> {
+    await eventTransaction(this.db, async tx => {
+      const members = await tx.selectFrom('team_members').select('user_id').where('team_id', '=', id).orderBy('user_id').execute();
+      await insertEvent(tx, { ...event, audience: { users: members.map(member => member.user_id), everyone: false } });
+      await tx.deleteFrom('teams').where('id', '=', id).execute();
+    });
   }
 
-  async putMember(teamId: string, userId: string, role: Selectable<TeamMembersTable>['role'], when: string): Promise<void> {
-    await this.db
-      .insertInto('team_members')
-      .values({ team_id: teamId, user_id: userId, role, created_at: when })
-      .onConflict(conflict => conflict.columns(['team_id', 'user_id']).doUpdateSet({ role }))
-      .execute();
+  async putMember(teamId: string, userId: string, role: Selectable<TeamMembersTable>['role'], when: string, event: NewEvent): Promise<void> {
+    await changeWithEvent(
+      this.db,
+      tx =>
+        tx
+          .insertInto('team_members')
+          .values({ team_id: teamId, user_id: userId, role, created_at: when })
+          .onConflict(conflict => conflict.columns(['team_id', 'user_id']).doUpdateSet({ role }))
+          .execute(),
+      () => event
+    );
   }
 
-  async deleteMember(teamId: string, userId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('team_members')
-      .where('team_id', '=', teamId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  /** Removes a member; the event is stored only when they were one. */
+  async deleteMember(teamId: string, userId: string, event: NewEvent): Promise<boolean> {
+    return changeWithEvent(
+      this.db,
+      async tx => {
+        const result = await tx
+          .deleteFrom('team_members')
+          .where('team_id', '=', teamId)
+          .where('user_id', '=', userId)
+          .executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      },
+      deleted => (deleted ? event : null)
+    );
   }
 }

@@ -27,7 +27,7 @@ interface Row {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** The route as declared, to prove every route is in the matrix. */
   route: string;
-  /** The concrete path; {p} is this case's project, {t} its team, {n} a fresh name. */
+  /** The concrete path; {p} is this case's project, {t} its team, {n} a fresh name, {pw} and {tw} their webhooks. */
   path: string;
   body?: unknown;
   /** The project needs pushed content (a README on main) for the route to have something to show. */
@@ -68,6 +68,15 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/api/v1/projects/:owner/:name/diff', path: '/api/v1/projects/olive/{p}/diff', content: true, expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/pages/:owner/:name', path: '/pages/olive/{p}/', content: true, pages: true, expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/pages/:owner/:name/*path', path: '/pages/olive/{p}/README.md', content: true, pages: true, expect: projectLevel(200, 200, 200) },
+  { method: 'GET', route: '/api/v1/events', path: '/api/v1/events?limit=5', expect: signedInOnly(200) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/webhooks', path: '/api/v1/projects/olive/{p}/webhooks', expect: projectLevel(403, 403, 200) },
+  { method: 'POST', route: '/api/v1/projects/:owner/:name/webhooks', path: '/api/v1/projects/olive/{p}/webhooks', body: { url: 'https://hooks.example.org/{n}' }, expect: projectLevel(403, 403, 201) },
+  { method: 'DELETE', route: '/api/v1/projects/:owner/:name/webhooks/:id', path: '/api/v1/projects/olive/{p}/webhooks/{pw}', expect: projectLevel(403, 403, 204) },
+  { method: 'GET', route: '/api/v1/projects/:owner/:name/webhooks/:id/deliveries', path: '/api/v1/projects/olive/{p}/webhooks/{pw}/deliveries', expect: projectLevel(403, 403, 200) },
+  { method: 'GET', route: '/api/v1/teams/:team/webhooks', path: '/api/v1/teams/{t}/webhooks', expect: teamMaintainer(200) },
+  { method: 'POST', route: '/api/v1/teams/:team/webhooks', path: '/api/v1/teams/{t}/webhooks', body: { url: 'https://hooks.example.org/{n}' }, expect: teamMaintainer(201) },
+  { method: 'DELETE', route: '/api/v1/teams/:team/webhooks/:id', path: '/api/v1/teams/{t}/webhooks/{tw}', expect: teamMaintainer(204) },
+  { method: 'GET', route: '/api/v1/teams/:team/webhooks/:id/deliveries', path: '/api/v1/teams/{t}/webhooks/{tw}/deliveries', expect: teamMaintainer(200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-upload-pack', expect: projectLevel(200, 200, 200) },
   { method: 'GET', route: '/git/:owner/:repo/info/refs', path: '/git/olive/{p}.git/info/refs?service=git-receive-pack', expect: projectLevel(403, 200, 200) },
   { method: 'POST', route: '/git/:owner/:repo/git-upload-pack', path: '/git/olive/{p}.git/git-upload-pack', expect: projectLevel('allowed', 'allowed', 'allowed') },
@@ -99,7 +108,7 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
     });
 
   /** A fresh project and team owned by olive, with reed reading, wren writing, adam administering. */
-  async function fixture(): Promise<{ p: string; t: string; n: string }> {
+  async function fixture(): Promise<{ p: string; t: string; n: string; pw: string; tw: string }> {
     counter += 1;
     const names = { p: `project-${counter}`, t: `team-${counter}`, n: `fresh-${counter}` };
     const owner = tokens.olive;
@@ -113,7 +122,14 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
     for (const [user, role] of [['reed', 'member'], ['wren', 'member'], ['adam', 'maintainer'], ['sam', 'member']]) {
       await ok(call(owner, 'PUT', `/api/v1/teams/${names.t}/members/${user}`, { role }));
     }
-    return names;
+    const webhook = async (path: string) => {
+      const response = await call(owner, 'POST', path, { url: 'https://hooks.example.org/matrix' });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const pw = await webhook(`/api/v1/projects/olive/${names.p}/webhooks`);
+    const tw = await webhook(`/api/v1/teams/${names.t}/webhooks`);
+    return { ...names, pw, tw };
   }
 
   /** Writes one commit with a README straight into a project's bare repository (one git process). */
@@ -144,7 +160,8 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
     if (row.pages) {
       expect((await call(tokens.olive, 'PATCH', `/api/v1/projects/olive/${names.p}`, { pages: 'project' })).status).toBe(200);
     }
-    const fill = (text: string) => text.replace('{p}', names.p).replace('{t}', names.t).replace('{n}', names.n);
+    const fill = (text: string) =>
+      text.replace('{p}', names.p).replace('{t}', names.t).replace('{n}', names.n).replace('{pw}', names.pw).replace('{tw}', names.tw);
     const body = row.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(row.body)));
     const token = role === 'anonymous' ? undefined : role === 'bad token' ? 'hs_forged-token' : tokens[USER_OF[role] ?? ''];
     const response = await call(token, row.method, fill(row.path), body);

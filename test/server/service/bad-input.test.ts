@@ -15,7 +15,10 @@ async function snapshot(service: TestService): Promise<string> {
     teams: await db.selectFrom('teams').selectAll().orderBy('id').execute(),
     team_members: await db.selectFrom('team_members').selectAll().orderBy('team_id').orderBy('user_id').execute(),
     user_grants: await db.selectFrom('user_grants').selectAll().orderBy('project_id').orderBy('user_id').execute(),
-    team_grants: await db.selectFrom('team_grants').selectAll().orderBy('project_id').orderBy('team_id').execute()
+    team_grants: await db.selectFrom('team_grants').selectAll().orderBy('project_id').orderBy('team_id').execute(),
+    events: await db.selectFrom('events').selectAll().orderBy('seq').execute(),
+    webhooks: await db.selectFrom('webhooks').selectAll().orderBy('id').execute(),
+    webhook_deliveries: await db.selectFrom('webhook_deliveries').selectAll().orderBy('id').execute()
   };
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -78,6 +81,23 @@ const CASES: BadRequestCase[] = [
   { what: 'a team name with traversal', method: 'POST', path: '/api/v1/teams', body: json({ name: '../team' }) },
   { what: 'an unknown team role', method: 'PUT', path: '/api/v1/teams/crew/members/bob', body: json({ role: 'boss' }) },
   { what: 'a member that does not exist', method: 'PUT', path: '/api/v1/teams/crew/members/nobody', body: json({}) },
+  { what: 'an event cursor that is not one', method: 'GET', path: '/api/v1/events?since=..%2F1' },
+  { what: 'an event cursor given twice', method: 'GET', path: '/api/v1/events?since=1&since=2' },
+  { what: 'an event limit too large', method: 'GET', path: '/api/v1/events?limit=100000' },
+  ...[
+    'http://hooks.example.org/x',
+    'http://127.0.0.1:9/loopback-not-allowed-here',
+    'https://localhost/x',
+    'https://user:secret@hooks.example.org/x',
+    'javascript:alert(1)',
+    'not a url',
+    `https://hooks.example.org/${'a'.repeat(3000)}`
+  ].map(url => ({ what: `the webhook URL ${JSON.stringify(url.slice(0, 60))}`, method: 'POST', path: '/api/v1/projects/alice/demo/webhooks', body: json({ url }) })),
+  { what: 'a webhook URL of the wrong type', method: 'POST', path: '/api/v1/projects/alice/demo/webhooks', body: json({ url: ['https://hooks.example.org'] }) },
+  { what: 'a webhook with an unknown field', method: 'POST', path: '/api/v1/projects/alice/demo/webhooks', body: json({ url: 'https://hooks.example.org/x', secret: 'mine' }) },
+  { what: 'a team webhook to plain http', method: 'POST', path: '/api/v1/teams/crew/webhooks', body: json({ url: 'http://hooks.example.org/x' }) },
+  { what: 'a webhook id with traversal', method: 'DELETE', path: '/api/v1/projects/alice/demo/webhooks/..%2F..%2Fetc' },
+  { what: 'a webhook id that does not exist', method: 'GET', path: '/api/v1/projects/alice/demo/webhooks/0123456789abcdef01234567/deliveries' },
   { what: 'a git path with traversal', method: 'GET', path: '/git/alice/..%2F..%2Fetc.git/info/refs?service=git-upload-pack' },
   { what: 'a git path without .git', method: 'GET', path: '/git/alice/demo/info/refs?service=git-upload-pack' },
   { what: 'the dumb git protocol', method: 'GET', path: '/git/alice/demo.git/info/refs' },
@@ -104,6 +124,8 @@ describe.each(testEngines())('bad input, on %s', engine => {
     expect((await create('/api/v1/projects', { name: 'demo' })).status).toBe(201);
     expect((await create('/api/v1/teams', { name: 'crew' })).status).toBe(201);
     expect((await create('/api/v1/projects/alice/demo/grants/users/bob', { level: 'read' })).status).toBe(200);
+    expect((await create('/api/v1/projects/alice/demo/webhooks', { url: 'https://hooks.example.org/demo' })).status).toBe(201);
+    expect((await create('/api/v1/projects/alice/demo/grants/users/bob', { level: 'write' })).status).toBe(200);
     before = await snapshot(service);
   });
   afterAll(() => service.close());

@@ -7,7 +7,8 @@ describe('parseServiceConfig', () => {
       dataDir: '/srv/.hubshare-data',
       host: '127.0.0.1',
       port: 8765,
-      maxPushBytes: 2048 * 1024 * 1024
+      maxPushBytes: 2048 * 1024 * 1024,
+      webhookAllowLoopbackHttp: false
     });
   });
 
@@ -53,6 +54,15 @@ describe('parseServiceConfig', () => {
 
   it('takes the largest push in megabytes', () => {
     expect(parseServiceConfig(['--max-push-mb', '10'], {}, '/srv').maxPushBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it('allows loopback webhooks only when asked, by flag or environment', () => {
+    expect(parseServiceConfig(['--webhook-allow-loopback-http'], {}, '/srv').webhookAllowLoopbackHttp).toBe(true);
+    expect(parseServiceConfig([], { HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP: '1' }, '/srv').webhookAllowLoopbackHttp).toBe(true);
+    expect(parseServiceConfig([], { HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP: '0' }, '/srv').webhookAllowLoopbackHttp).toBe(false);
+    expect(() => parseServiceConfig([], { HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP: 'yes please' }, '/srv')).toThrow(
+      expect.objectContaining({ code: 'usage' })
+    );
   });
 
   it.each([['--max-push-mb', '0'], ['--max-push-mb', 'lots'], ['--database', 'mysql://x'], ['--port', 'abc'], ['--port', '70000'], ['--port', '-1'], ['--nope', 'x']])(

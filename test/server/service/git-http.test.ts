@@ -118,7 +118,7 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
     expect((await api('bob', 'GET', '/projects/alice/analysis')).status).toBe(404);
   });
 
-  it('keeps pushes whole under 20 concurrent pushers: each is reported and in history, or refused cleanly', async () => {
+  it('keeps pushes whole under 20 concurrent pushers: each is reported and in history, or refused cleanly, and in the feed once by its own pusher', async () => {
     await api('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'write' });
     const seed = join(work.path, 'seed');
     await git.run(['clone', '-q', url('alice'), seed]);
@@ -152,7 +152,24 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
     const repositories = readdirSync(service.data.repositoriesDir).filter(name => name.endsWith('.git'));
     expect(repositories).toHaveLength(1);
     await git.run(['--git-dir', join(service.data.repositoriesDir, repositories[0]), 'fsck', '--strict', '--no-dangling']);
-  });
+
+    // The event feed reports each accepted push once, by its own pusher, as a chain from the seed.
+    const seedHead = (await git.run(['rev-parse', 'HEAD'], seed)).stdout.trim();
+    const acceptedDirs = dirs.filter((_, index) => results[index].ok);
+    const pusherOf = new Map(accepted.map((commit, i) => [commit, dirs.indexOf(acceptedDirs[i]) % 2 === 0 ? 'alice' : 'bob']));
+    let pushes: { actor: string; before: string | null; after: string }[] = [];
+    for (let waited = 0; waited < 5000 && pushes.length < accepted.length + 1; waited += 50) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+      const feed = (await (await api('alice', 'GET', '/events')).json()) as { events: { type: string; actor: string; before: string | null; after: string }[] };
+      pushes = feed.events.filter(event => event.type === 'push');
+    }
+    expect(pushes[0]).toMatchObject({ actor: 'alice', before: null, after: seedHead });
+    expect(new Set(pushes.slice(1).map(push => push.after))).toEqual(new Set(accepted));
+    expect(pushes.slice(1).map(push => push.before)).toEqual(pushes.slice(0, -1).map(push => push.after));
+    for (const push of pushes.slice(1)) {
+      expect(push.actor).toBe(pusherOf.get(push.after));
+    }
+  }, 60_000);
 });
 
 describe('the largest push', () => {

@@ -1,4 +1,4 @@
-import { createServiceApp } from '../../../server/service/app';
+import { createServiceApp, type ServiceDependencies } from '../../../server/service/app';
 import { openServiceData, type ServiceData } from '../../../server/service/data-dir';
 import { Accounts } from '../../../server/service/domain/accounts';
 import { GitRunner } from '../../../server/service/git/git-runner';
@@ -20,34 +20,68 @@ export interface TestService {
   accounts: Accounts;
   /** Adds a user and returns a fresh token for them. */
   userWithToken(name: string, options?: { admin?: boolean }): Promise<string>;
+  /** Stops the service as SIGTERM does and starts it again on the same data (at a new url). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTestService(engine: Engine = 'sqlite', options: { maxPushBytes?: number } = {}): Promise<TestService> {
+export interface TestServiceOptions {
+  maxPushBytes?: number;
+  /** Webhook policy and delivery pacing; the delivery worker runs only when `deliver` is set. */
+  webhooks?: ServiceDependencies['webhooks'];
+  deliver?: boolean;
+}
+
+export async function startTestService(engine: Engine = 'sqlite', options: TestServiceOptions = {}): Promise<TestService> {
   const dataDir = temporaryDirectory('hubshare-service-');
   const postgres = engine === 'postgres' ? await freshPostgresDatabase() : undefined;
   const logs: string[] = [];
   const issuedTokens: string[] = [];
-  const data = await openServiceData({ dataDir: dataDir.path, databaseUrl: postgres?.url });
-  const accounts = new Accounts(new AccountsStore(data.db));
-  const { app, close: stopApp } = createServiceApp({
-    data,
-    identity: { resolve: token => accounts.authenticate(token) },
-    git: new GitRunner(dataDir.path),
-    limits: options.maxPushBytes ? { maxPushBytes: options.maxPushBytes } : undefined,
-    logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) })
-  });
-  const server = await listen(app);
-  return {
-    url: server.url,
+  const start = async () => {
+    const data = await openServiceData({ dataDir: dataDir.path, databaseUrl: postgres?.url });
+    const accounts = new Accounts(new AccountsStore(data.db));
+    const { app, deliveries, close: stopApp } = createServiceApp({
+      data,
+      identity: { resolve: token => accounts.authenticate(token) },
+      git: new GitRunner(dataDir.path),
+      limits: options.maxPushBytes ? { maxPushBytes: options.maxPushBytes } : undefined,
+      webhooks: options.webhooks,
+      logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) })
+    });
+    const server = await listen(app);
+    if (options.deliver) {
+      deliveries.start();
+    }
+    return {
+      data,
+      accounts,
+      server,
+      async stop() {
+        await server.close();
+        await deliveries.stop();
+        stopApp();
+        await data.close();
+      }
+    };
+  };
+  let running = await start();
+  const service: TestService = {
+    url: running.server.url,
     engine,
     dataDir: dataDir.path,
     logs,
-    data,
-    accounts,
+    data: running.data,
+    accounts: running.accounts,
+    async restart() {
+      await running.stop();
+      running = await start();
+      service.url = running.server.url;
+      service.data = running.data;
+      service.accounts = running.accounts;
+    },
     async userWithToken(name, options = {}) {
-      await accounts.addUser(name, { admin: options.admin, existOk: true });
-      const { token } = await accounts.createToken(name, 'test');
+      await running.accounts.addUser(name, { admin: options.admin, existOk: true });
+      const { token } = await running.accounts.createToken(name, 'test');
       issuedTokens.push(token);
       return token;
     },
@@ -57,11 +91,10 @@ export async function startTestService(engine: Engine = 'sqlite', options: { max
       if (leaked.length > 0) {
         throw new Error(`the service log holds ${leaked.length} token(s)`);
       }
-      await server.close();
-      stopApp();
-      await data.close();
+      await running.stop();
       await postgres?.drop();
       dataDir.remove();
     }
   };
+  return service;
 }

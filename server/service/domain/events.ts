@@ -1,0 +1,203 @@
+import { BadRequest } from '../../shared/errors';
+import type { EventRow, EventsStore, NewEvent } from '../storage/events-store';
+import type { ProjectsStore } from '../storage/projects-store';
+import type { TeamsStore } from '../storage/teams-store';
+import type { Caller } from './accounts';
+import type { Projects } from './projects';
+
+/** What can happen, as the feed and webhooks name it. */
+export type EventType =
+  | 'push'
+  | 'project.created'
+  | 'project.renamed'
+  | 'project.updated'
+  | 'project.deleted'
+  | 'grant.changed'
+  | 'grant.removed'
+  | 'team.created'
+  | 'team.deleted'
+  | 'member.changed'
+  | 'member.removed';
+
+/** An event as the feed and webhooks show it. `id` is also the cursor just past it. */
+export interface EventView {
+  id: string;
+  type: string;
+  at: string;
+  actor: string;
+  [detail: string]: unknown;
+}
+
+/** A project as an event names it: by owner and name at the time of the event. */
+interface ProjectNamed {
+  id: string;
+  owner_name: string;
+  name: string;
+}
+
+/** Describes an event about a project (a grant to a team also names the team). */
+export function projectEvent(
+  type: EventType,
+  actor: Caller,
+  project: ProjectNamed,
+  at: Date,
+  details: { data?: Record<string, unknown>; team?: { id: string; name: string }; subjectUserId?: string } = {}
+): NewEvent {
+  return {
+    type,
+    createdAt: at.toISOString(),
+    actor: actor.name,
+    projectId: project.id,
+    teamId: details.team?.id ?? null,
+    subjectUserId: details.subjectUserId ?? null,
+    audience: null,
+    data: {
+      project: { owner: project.owner_name, name: project.name },
+      ...(details.team ? { team: details.team.name } : {}),
+      ...details.data
+    }
+  };
+}
+
+/** Describes an event about a team. */
+export function teamEvent(
+  type: EventType,
+  actor: Caller,
+  team: { id: string; name: string },
+  at: Date,
+  details: { data?: Record<string, unknown>; subjectUserId?: string } = {}
+): NewEvent {
+  return {
+    type,
+    createdAt: at.toISOString(),
+    actor: actor.name,
+    projectId: null,
+    teamId: team.id,
+    subjectUserId: details.subjectUserId ?? null,
+    audience: null,
+    data: { team: team.name, ...details.data }
+  };
+}
+
+/** The JSON an event is shown and delivered as. */
+export function eventView(row: EventRow): EventView {
+  return { id: String(row.seq), type: row.type, at: row.created_at, actor: row.actor, ...(JSON.parse(row.data) as Record<string, unknown>) };
+}
+
+const MAX_CURSOR = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Validates a feed cursor: the `next` (or an event `id`) of an earlier answer; none means the
+ * beginning. @throws BadRequest for anything else.
+ */
+export function parseCursor(raw: unknown): number {
+  if (raw === undefined) {
+    return 0;
+  }
+  if (typeof raw !== 'string' || !/^\d{1,16}$/.test(raw) || Number(raw) > MAX_CURSOR) {
+    throw new BadRequest('"since" must be a cursor from an earlier answer\'s "next" (or left out to start at the beginning).', 'invalid_cursor');
+  }
+  return Number(raw);
+}
+
+export const DEFAULT_FEED_LIMIT = 100;
+export const MAX_FEED_LIMIT = 500;
+
+/** Validates how many events to return. @throws BadRequest outside 1…MAX_FEED_LIMIT. */
+export function parseFeedLimit(raw: unknown): number {
+  if (raw === undefined) {
+    return DEFAULT_FEED_LIMIT;
+  }
+  if (typeof raw !== 'string' || !/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_FEED_LIMIT) {
+    throw new BadRequest(`"limit" must be a whole number from 1 to ${MAX_FEED_LIMIT}.`, 'invalid_limit');
+  }
+  return Number(raw);
+}
+
+/** How many stored events one feed request looks at, at most, so a reader who may see few stays cheap. */
+const MAX_SCAN = 2000;
+const SCAN_BATCH = 200;
+
+/**
+ * The event feed. Who sees an event is decided when it is read, with the current permissions
+ * (Projects.levelOf, never cached): a project's events go to who can read the project now, a
+ * team's to its members now, a grant or membership event also to the user it is about, and every
+ * event to hub admins. Once a project or team is deleted there is nothing left to ask, so its
+ * deletion event stores who could see it at that moment, and that list decides for all its events.
+ */
+export class Events {
+  constructor(
+    private readonly store: EventsStore,
+    private readonly projects: Projects,
+    private readonly projectsStore: ProjectsStore,
+    private readonly teamsStore: TeamsStore
+  ) {}
+
+  /**
+   * The events after `since` that the caller may see, oldest first, at most `limit`; `next` is the
+   * cursor to ask with next time, and `more` says whether to ask again right away.
+   */
+  async feed(caller: Caller, since: number, limit: number): Promise<{ events: EventView[]; next: string; more: boolean }> {
+    // Within this one request, each project's and team's answer is worked out once.
+    const decided = new Map<string, Promise<boolean>>();
+    const once = (key: string, decide: () => Promise<boolean>) => {
+      let answer = decided.get(key);
+      if (!answer) {
+        answer = decide();
+        decided.set(key, answer);
+      }
+      return answer;
+    };
+    const events: EventView[] = [];
+    let next = since;
+    let scanned = 0;
+    while (scanned < MAX_SCAN) {
+      const rows = await this.store.after(next, Math.min(SCAN_BATCH, MAX_SCAN - scanned));
+      if (rows.length === 0) {
+        return { events, next: String(next), more: false };
+      }
+      for (const row of rows) {
+        next = row.seq;
+        scanned += 1;
+        if (await this.visible(caller, row, once)) {
+          events.push(eventView(row));
+          if (events.length === limit) {
+            return { events, next: String(next), more: true };
+          }
+        }
+      }
+    }
+    return { events, next: String(next), more: true };
+  }
+
+  private async visible(caller: Caller, row: EventRow, once: (key: string, decide: () => Promise<boolean>) => Promise<boolean>): Promise<boolean> {
+    if (caller.admin || row.subject_user_id === caller.id) {
+      return true;
+    }
+    const { project_id: projectId, team_id: teamId } = row;
+    if (projectId !== null && (await once(`project ${projectId}`, () => this.canSeeProject(caller, projectId)))) {
+      return true;
+    }
+    return teamId !== null && once(`team ${teamId}`, () => this.canSeeTeam(caller, teamId));
+  }
+
+  private async canSeeProject(caller: Caller, projectId: string): Promise<boolean> {
+    const project = await this.projectsStore.byId(projectId);
+    if (project) {
+      return (await this.projects.levelOf(caller, project)) !== null;
+    }
+    const audience = await this.store.deletionAudience({ projectId });
+    return audience !== undefined && (audience.everyone || audience.users.includes(caller.id));
+  }
+
+  private async canSeeTeam(caller: Caller, teamId: string): Promise<boolean> {
+    const team = await this.teamsStore.byId(teamId);
+    if (team) {
+      return (
+        (team.source === 'hub' && caller.hubGroups.includes(team.name)) || (await this.teamsStore.roleOf(team.id, caller.id)) !== undefined
+      );
+    }
+    const audience = await this.store.deletionAudience({ teamId });
+    return audience !== undefined && audience.users.includes(caller.id);
+  }
+}
