@@ -15,7 +15,7 @@ export class HubShareRequestError extends Error {
 
 /**
  * The one HTTP seam of the frontend: calls `/hubshare/<endPoint>` on the Jupyter server, which
- * authenticates the user and proxies to the agent.
+ * authenticates the user and proxies to the agent, and parses the JSON answer.
  * @throws HubShareRequestError with the server's code and message, or `network_error`.
  */
 export async function requestAPI<T>(
@@ -23,6 +23,30 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
+  const text = await (await fetchOk(endPoint, init, settings)).text();
+  if (text.length === 0) {
+    return undefined as T;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined as T;
+  }
+}
+
+/**
+ * Like `requestAPI`, for answers that are a file's bytes (a side of a conflicted file).
+ * @throws HubShareRequestError as `requestAPI`.
+ */
+export async function requestBytes(
+  endPoint: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetchOk(endPoint, {}, settings)).arrayBuffer());
+}
+
+/** Sends the request; an answer that is not OK becomes a HubShareRequestError. */
+async function fetchOk(endPoint: string, init: RequestInit, settings: ServerConnection.ISettings): Promise<Response> {
   const url = URLExt.join(settings.baseUrl, 'hubshare', endPoint);
   let response: Response;
   try {
@@ -30,24 +54,21 @@ export async function requestAPI<T>(
   } catch (error) {
     throw new HubShareRequestError(0, 'network_error', error instanceof Error ? error.message : String(error));
   }
-  const text = await response.text();
+  if (response.ok) {
+    return response;
+  }
   let body: unknown = undefined;
-  if (text.length > 0) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    body = undefined;
   }
-  if (!response.ok) {
-    const error = errorOf(body);
-    throw new HubShareRequestError(
-      response.status,
-      error?.code ?? 'http_error',
-      error?.message ?? `The server answered ${response.status} ${response.statusText}.`
-    );
-  }
-  return body as T;
+  const error = errorOf(body);
+  throw new HubShareRequestError(
+    response.status,
+    error?.code ?? 'http_error',
+    error?.message ?? `The server answered ${response.status} ${response.statusText}.`
+  );
 }
 
 function errorOf(body: unknown): { code: string; message: string } | undefined {

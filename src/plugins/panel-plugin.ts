@@ -58,7 +58,11 @@ export const panelPlugin: JupyterFrontEndPlugin<void> = {
       void settingRegistry
         .load(PANEL_PLUGIN_ID)
         .then(settings => {
-          const apply = () => model.setRefreshInterval(settings.get('refreshInterval').composite as number);
+          const apply = () =>
+            model.setRefreshIntervals({
+              lists: settings.get('refreshInterval').composite as number,
+              statuses: settings.get('statusInterval').composite as number
+            });
           apply();
           settings.changed.connect(apply);
         })
