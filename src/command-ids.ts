@@ -1,7 +1,12 @@
 /** Every command HubShare registers, in one place. */
 export const CommandIDs = {
   openPanel: 'hubshare:open-panel',
-  refresh: 'hubshare:refresh'
+  refresh: 'hubshare:refresh',
+  /** Opens the conflict picker; args: `{ path?: string }` (a checkout; default: the current one). */
+  resolveConflicts: 'hubshare:resolve-conflicts',
+  /** The file browser's menu on a conflicted file. */
+  keepMine: 'hubshare:keep-mine',
+  keepTheirs: 'hubshare:keep-theirs'
 } as const;
 
 /** The command palette category of every HubShare command. */
