@@ -302,12 +302,6 @@ export function ConflictPickerView({ model, trans, callbacks }: { model: Conflic
           {trans.__('You and others changed the same files. Keep mine keeps the file as you had it; Keep theirs takes the one they pushed.')}
         </p>
       </div>
-      {state.problem && (
-        <div className="jp-HubShare-problem" role="alert">
-          {state.problem}
-        </div>
-      )}
-      {body}
       <div className="jp-HubShare-pickerActions">
         <button type="button" className="jp-HubShare-textButton" disabled={!open} onClick={() => model.pickAll('mine')}>
           {trans.__('All mine')}
@@ -335,6 +329,12 @@ export function ConflictPickerView({ model, trans, callbacks }: { model: Conflic
           {trans.__('Finish')}
         </button>
       </div>
+      {state.problem && (
+        <div className="jp-HubShare-problem" role="alert">
+          {state.problem}
+        </div>
+      )}
+      {body}
     </div>
   );
 }

@@ -144,9 +144,19 @@ function CheckoutRow({
 function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (keeps: (text: string) => boolean) => void }): JSX.Element {
   const inputRef = React.useRef<HTMLInputElement>(null);
   const label = trans.__('Filter projects and checkouts');
+  const clearLabel = trans.__('Clear the filter');
   React.useEffect(() => {
-    inputRef.current?.setAttribute('aria-label', label);
-  }, [label]);
+    const host = inputRef.current;
+    if (!host) {
+      return;
+    }
+    host.setAttribute('aria-label', label);
+    // The web component's clear button has no name of its own (axe: button-name); give it one
+    // once the component has rendered its shadow DOM.
+    void customElements.whenDefined(host.localName).then(() => {
+      host.shadowRoot?.querySelector('button.clear-button')?.setAttribute('aria-label', clearLabel);
+    });
+  }, [label, clearLabel]);
   const updateFilter = React.useCallback(
     (test: (item: string) => unknown) => onChange(text => test(text) !== null),
     [onChange]

@@ -53,6 +53,10 @@ export class ConnectionModel {
   private readonly _stateChanged = new Signal<this, ConnectionState>(this);
   private readonly poll: Poll;
   private readonly statusPoll: Poll;
+  /** Checkouts an operation (push, pull, a pick…) is working on: background reads leave them alone. */
+  private readonly operating = new Set<string>();
+  /** Status reads under way, by checkout, so an operation can wait for the checkout's lock to be free. */
+  private readonly reading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly api: AgentApi = agentApi,
@@ -107,6 +111,22 @@ export class ConnectionModel {
   async refreshCheckout(path: string): Promise<void> {
     await this.refresh();
     await this.readStatuses([path]);
+  }
+
+  /**
+   * Runs an operation on a checkout: waits for a background status read of it to end (the agent
+   * allows one operation per checkout and would refuse the user's), keeps further reads away
+   * until it ends, then re-reads the lists and the checkout's status.
+   */
+  async operate<T>(path: string, work: () => Promise<T>): Promise<T> {
+    this.operating.add(path);
+    try {
+      await this.reading.get(path)?.catch(() => undefined);
+      return await work();
+    } finally {
+      this.operating.delete(path);
+      await this.refreshCheckout(path);
+    }
   }
 
   /** Changes how often the lists and the statuses are refreshed (from the settings). */
@@ -167,12 +187,21 @@ export class ConnectionModel {
 
   private async readStatuses(paths: readonly string[]): Promise<void> {
     for (const path of paths) {
+      if (this.operating.has(path)) {
+        continue;
+      }
       let status: CheckoutStatus;
+      const reading = this.api.checkoutStatus(path);
+      this.reading.set(path, reading);
       try {
-        status = await this.api.checkoutStatus(path);
+        status = await reading;
       } catch {
         // The badge stays as it was; the next round tries again, and operations report errors.
         continue;
+      } finally {
+        if (this.reading.get(path) === reading) {
+          this.reading.delete(path);
+        }
       }
       if (this._state.kind !== 'connected' || !this._state.listing.checkouts.some(c => c.path === path)) {
         continue;

@@ -5,7 +5,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { CommandIDs, PALETTE_CATEGORY } from '../command-ids';
 import { ConflictPickerWidget } from '../components/conflict-picker';
 import { projectsIcon } from '../icons';
-import { ConflictPickerModel } from '../model/conflict-picker-model';
+import { type ConflictApi, conflictApi, ConflictPickerModel } from '../model/conflict-picker-model';
 import { checkoutHolding } from '../model/conflicted-files';
 import type { ConnectionModel } from '../model/connection-model';
 import { IProjectsModel } from '../tokens';
@@ -29,6 +29,15 @@ export const conflictPickerPlugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hubshare');
     const pickers = new Map<string, ConflictPickerWidget>();
+    // The agent allows one operation per checkout: the picker's calls take turns with the
+    // panel's background status reads instead of being refused.
+    const api: ConflictApi = {
+      ...conflictApi,
+      status: checkout => projects.operate(checkout, () => conflictApi.status(checkout)),
+      resolve: (checkout, files, side) => projects.operate(checkout, () => conflictApi.resolve(checkout, files, side)),
+      continue: checkout => projects.operate(checkout, () => conflictApi.continue(checkout)),
+      abort: checkout => projects.operate(checkout, () => conflictApi.abort(checkout))
+    };
 
     // The current checkout: the one holding the file browser's folder; else the only conflicted one.
     const currentCheckout = (): string | null => {
@@ -52,10 +61,9 @@ export const conflictPickerPlugin: JupyterFrontEndPlugin<void> = {
       const name = checkout || trans.__('(the root folder)');
       const close = (message: string) => {
         Notification.success(message, { autoClose: 5000 });
-        void projects.refreshCheckout(checkout);
         widget.close();
       };
-      const widget = new ConflictPickerWidget(new ConflictPickerModel(checkout), trans, {
+      const widget = new ConflictPickerWidget(new ConflictPickerModel(checkout, api), trans, {
         onFinished: () => close(trans.__('Pulled %1 with the versions you picked.', name)),
         onCancelled: () => close(trans.__('Cancelled the pull of %1: your files are as they were.', name))
       });
@@ -64,8 +72,6 @@ export const conflictPickerPlugin: JupyterFrontEndPlugin<void> = {
       widget.title.caption = trans.__('Pick mine or theirs for the files a pull of %1 stopped at', name);
       widget.title.icon = projectsIcon;
       widget.title.closable = true;
-      widget.node.setAttribute('role', 'region');
-      widget.node.setAttribute('aria-label', trans.__('Conflict picker for %1', name));
       widget.disposed.connect(() => pickers.delete(checkout));
       pickers.set(checkout, widget);
       app.shell.add(widget, 'main');

@@ -33,7 +33,7 @@ export const fileBrowserMenuPlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       try {
-        const left = await conflictApi.resolve(conflict.checkout, [conflict.file], side);
+        const left = await projects.operate(conflict.checkout, () => conflictApi.resolve(conflict.checkout, [conflict.file], side));
         const kept = side === 'mine' ? trans.__('Kept your version of %1.', conflict.file) : trans.__('Took their version of %1.', conflict.file);
         Notification.success(
           left.length > 0
@@ -43,8 +43,6 @@ export const fileBrowserMenuPlugin: JupyterFrontEndPlugin<void> = {
         );
       } catch (error) {
         Notification.error(error instanceof Error ? error.message : String(error), { autoClose: false });
-      } finally {
-        await projects.refreshCheckout(conflict.checkout);
       }
     };
 

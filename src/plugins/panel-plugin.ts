@@ -94,13 +94,11 @@ function checkoutActions(
   const run = async (path: string, pending: string, work: () => Promise<{ message: string; type: 'success' | 'info' | 'warning' }>) => {
     const id = Notification.emit(pending, 'in-progress', { autoClose: false });
     try {
-      const { message, type } = await work();
+      const { message, type } = await model.operate(path, work);
       Notification.update({ id, message, type, autoClose: type === 'warning' ? false : 5000 });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       Notification.update({ id, message, type: 'error', autoClose: false });
-    } finally {
-      await model.refreshCheckout(path);
     }
   };
   return {
@@ -116,13 +114,14 @@ function checkoutActions(
         const result = await operations.pull(path);
         if (result.state === 'conflicted') {
           void resolve(path);
+          // The picker that just opened says the rest; a toast that stays would cover it.
           return {
             message: trans.__(
-              'You and others changed the same files in %1 (%2). Your versions are kept on disk: pick mine or theirs for each file in the conflict picker, or cancel the pull there.',
+              'You and others changed the same files in %1 (%2). Your versions are kept on disk: pick mine or theirs for each in the conflict picker, or cancel the pull there.',
               path,
               result.conflicts.map(conflict => conflict.path).join(', ')
             ),
-            type: 'warning'
+            type: 'info'
           };
         }
         return result.state === 'updated'

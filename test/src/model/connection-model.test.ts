@@ -207,3 +207,43 @@ describe('ConnectionModel', () => {
     model.dispose();
   });
 });
+
+describe('ConnectionModel.operate', () => {
+  it('waits for a status read of the same checkout, and keeps further reads away until it ends', async () => {
+    const events: string[] = [];
+    let finishRead: () => void = () => undefined;
+    const model = new ConnectionModel(
+      api({
+        checkouts: async () => [{ path: 'a', conflicted: true }],
+        checkoutStatus: async path => {
+          events.push('read starts');
+          if (!events.includes('operation')) {
+            await new Promise<void>(resolve => (finishRead = resolve));
+          }
+          events.push('read ends');
+          return checkoutStatus(path, 'conflicted');
+        }
+      }),
+      INTERVALS
+    );
+    const refreshing = model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(events).toEqual(['read starts']);
+    const operation = model.operate('a', async () => {
+      events.push('operation');
+      await model.refresh();
+      return 'done';
+    });
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(events).toEqual(['read starts']);
+    finishRead();
+    await refreshing;
+    // The refresh inside the operation read no status: the operation holds the checkout.
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(await operation).toBe('done');
+    // Then the lists and that checkout's status are read again.
+    expect(events.slice(0, 3)).toEqual(['read starts', 'read ends', 'operation']);
+    expect(events.slice(3)).toContain('read starts');
+    model.dispose();
+  });
+});
