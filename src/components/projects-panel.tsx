@@ -151,6 +151,9 @@ function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (
       return;
     }
     host.setAttribute('aria-label', label);
+    if (!host.localName.includes('-')) {
+      return; // not JupyterLab's web component (a stand-in): nothing more to name
+    }
     // The web component's clear button has no name of its own (axe: button-name); give it one
     // once the component has rendered its shadow DOM.
     void customElements.whenDefined(host.localName).then(() => {

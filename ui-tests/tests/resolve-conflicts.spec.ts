@@ -64,9 +64,18 @@ async function changeBothSides(request: APIRequestContext, round: string): Promi
 // JupyterLab names a main-area widget's tab panel after its tab.
 const picker = (page: Page) => page.getByRole('tabpanel', { name: 'Conflicts: paper' });
 
-async function pullFromPanel(page: Page): Promise<void> {
-  await page.getByRole('tab', { name: 'Projects' }).click();
+/** Shows the Projects panel (clicking its tab when it is already shown would hide it). */
+async function showPanel(page: Page) {
   const panel = page.getByRole('region', { name: 'HubShare Projects' });
+  if (!(await panel.isVisible())) {
+    await page.getByRole('tab', { name: 'Projects' }).click();
+  }
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+async function pullFromPanel(page: Page): Promise<void> {
+  const panel = await showPanel(page);
   await panel.getByRole('button', { name: 'Refresh projects' }).click();
   await panel.getByRole('button', { name: 'Pull paper', exact: true }).click();
   // The pull stops at the files both sides changed, and the picker opens by itself.
@@ -150,8 +159,7 @@ test.describe('resolving a conflicting pull', () => {
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
 
     // The panel's filter box narrows its lists.
-    await page.getByRole('tab', { name: 'Projects' }).click();
-    const panel = page.getByRole('region', { name: 'HubShare Projects' });
+    const panel = await showPanel(page);
     await expect(panel.getByRole('search', { name: 'Filter projects and checkouts' })).toBeVisible();
     const filter = panel.locator('.jp-FilterBox input');
     await filter.fill('copy');
