@@ -55,6 +55,12 @@ export function TextDiffView({ rows, trans }: { rows: Aligned<string>[]; trans: 
   const sign = { same: '', changed: trans.__('changed'), 'mine-only': trans.__('only mine'), 'theirs-only': trans.__('only theirs') };
   return (
     <table className="jp-HubShare-diff">
+      <colgroup>
+        <col className="jp-HubShare-diffNumberColumn" />
+        <col />
+        <col className="jp-HubShare-diffNumberColumn" />
+        <col />
+      </colgroup>
       <thead>
         <tr>
           <th scope="col" colSpan={2}>
