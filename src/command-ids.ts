@@ -9,7 +9,12 @@ export const CommandIDs = {
   checkOut: 'hubshare:check-out',
   cloneFromUrl: 'hubshare:clone-from-url',
   share: 'hubshare:share',
-  manageTeams: 'hubshare:manage-teams'
+  manageTeams: 'hubshare:manage-teams',
+  /** Opens the conflict picker; args: `{ path?: string }` (a checkout; default: the current one). */
+  resolveConflicts: 'hubshare:resolve-conflicts',
+  /** The file browser's menu on a conflicted file. */
+  keepMine: 'hubshare:keep-mine',
+  keepTheirs: 'hubshare:keep-theirs'
 } as const;
 
 /** The command palette category of every HubShare command. */

@@ -15,7 +15,7 @@ export class HubShareRequestError extends Error {
 
 /**
  * The one HTTP seam of the frontend: calls `/hubshare/<endPoint>` on the Jupyter server, which
- * authenticates the user and proxies to the agent.
+ * authenticates the user and proxies to the agent, and parses the JSON answer.
  * @throws HubShareRequestError with the server's code and message, or `network_error`.
  */
 export async function requestAPI<T>(
@@ -41,6 +41,17 @@ export async function requestRaw(
     throw await failureOf(response);
   }
   return response;
+}
+
+/**
+ * Like `requestAPI`, for answers that are a file's bytes (a side of a conflicted file).
+ * @throws HubShareRequestError as `requestAPI`.
+ */
+export async function requestBytes(
+  endPoint: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Uint8Array> {
+  return new Uint8Array(await (await requestRaw(endPoint, {}, settings)).arrayBuffer());
 }
 
 /** The URL of `/hubshare/<endPoint>` on this Jupyter server (for links the browser opens itself). */

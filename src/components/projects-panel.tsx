@@ -1,14 +1,18 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
+import { FilterBox, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { projectsIcon } from '../icons';
-import type { CheckoutSummary, ConnectionState, Listing, ProjectSummary } from '../model/agent-status';
+import { type CheckoutSummary, type ConnectionState, filteredListing, type Listing, type ProjectSummary } from '../model/agent-status';
+import { badgeOf, type CheckoutStatus } from '../model/checkout-status';
 import type { ConnectionModel } from '../model/connection-model';
+import { LastChangeView, StatusBadgeView } from './status-badge';
 
 /** What a checkout row can start; each returns when the operation has finished (or failed). */
 export interface CheckoutActions {
   push(path: string): Promise<void>;
   pull(path: string): Promise<void>;
+  /** Opens the conflict picker of a checkout whose pull waits for picks. */
+  resolve(path: string): Promise<void>;
 }
 
 /** What a project row can open: its files (read-only, without a pull) and its history. */
@@ -108,10 +112,12 @@ function RowButton(props: { label: string; ariaLabel: string; disabled: boolean;
 
 function CheckoutRow({
   checkout,
+  status,
   trans,
   actions
 }: {
   checkout: CheckoutSummary;
+  status: CheckoutStatus | undefined;
   trans: TranslationBundle;
   actions?: CheckoutActions;
 }): JSX.Element {
@@ -123,22 +129,63 @@ function CheckoutRow({
     void operation(checkout.path).finally(() => setBusy(false));
   };
   return (
-    <li className="jp-HubShare-row">
+    <li className="jp-HubShare-row" data-path={checkout.path}>
       <span className="jp-HubShare-rowName">{name}</span>
-      {checkout.conflicted && <span className="jp-HubShare-badge jp-mod-conflicted">{trans.__('pick mine or theirs')}</span>}
+      <StatusBadgeView badge={badgeOf(checkout, status)} trans={trans} />
       {actions && (
         <span className="jp-HubShare-rowActions">
-          <RowButton label={trans.__('Pull')} ariaLabel={trans.__('Pull %1', name)} disabled={busy || checkout.conflicted} onClick={() => run(actions.pull)} />
-          <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy || checkout.conflicted} onClick={() => run(actions.push)} />
+          {checkout.conflicted ? (
+            <RowButton label={trans.__('Resolve…')} ariaLabel={trans.__('Resolve conflicts in %1', name)} disabled={busy} onClick={() => run(actions.resolve)} />
+          ) : (
+            <>
+              <RowButton label={trans.__('Pull')} ariaLabel={trans.__('Pull %1', name)} disabled={busy} onClick={() => run(actions.pull)} />
+              <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy} onClick={() => run(actions.push)} />
+            </>
+          )}
         </span>
       )}
+      {status && <LastChangeView lastChange={status.lastChange} trans={trans} />}
     </li>
+  );
+}
+
+/**
+ * JupyterLab's filter box over the panel's lists. Its test is JupyterLab's own (the file
+ * browser's); the box gets an accessible name, which FilterBox does not give it.
+ */
+function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (keeps: (text: string) => boolean) => void }): JSX.Element {
+  const inputRef = React.useRef<HTMLInputElement>(null);
+  const label = trans.__('Filter projects and checkouts');
+  const clearLabel = trans.__('Clear the filter');
+  React.useEffect(() => {
+    const host = inputRef.current;
+    if (!host) {
+      return;
+    }
+    host.setAttribute('aria-label', label);
+    if (!host.localName.includes('-')) {
+      return; // not JupyterLab's web component (a stand-in): nothing more to name
+    }
+    // The web component's clear button has no name of its own (axe: button-name); give it one
+    // once the component has rendered its shadow DOM.
+    void customElements.whenDefined(host.localName).then(() => {
+      host.shadowRoot?.querySelector('button.clear-button')?.setAttribute('aria-label', clearLabel);
+    });
+  }, [label, clearLabel]);
+  const updateFilter = React.useCallback(
+    (test: (item: string) => unknown) => onChange(text => test(text) !== null),
+    [onChange]
+  );
+  return (
+    <div className="jp-HubShare-filter">
+      <FilterBox inputRef={inputRef} placeholder={trans.__('Filter')} updateFilter={updateFilter} useFuzzyFilter={false} />
+    </div>
   );
 }
 
 /** The user's checkouts and projects, or an empty state that says what a project is. */
 function Lists({
-  listing,
+  listing: all,
   trans,
   actions,
   projectActions
@@ -148,9 +195,19 @@ function Lists({
   actions?: CheckoutActions;
   projectActions?: ProjectActions;
 }): JSX.Element {
-  const total = listing.checkouts.length + listing.mine.length + listing.sharedWithMe.length;
+  const [keeps, setKeeps] = React.useState<(text: string) => boolean>(() => () => true);
+  const onFilterChange = React.useCallback((next: (text: string) => boolean) => setKeeps(() => next), []);
+  const listing = filteredListing(all, keeps);
+  const totalOf = (l: Listing) => l.checkouts.length + l.mine.length + l.sharedWithMe.length;
+  const total = totalOf(all);
   return (
     <div className="jp-HubShare-lists">
+      {total > 0 && <ListFilter trans={trans} onChange={onFilterChange} />}
+      {total > 0 && totalOf(listing) === 0 && (
+        <p className="jp-HubShare-noMatch" role="status">
+          {trans.__('Nothing matches the filter.')}
+        </p>
+      )}
       {listing.problem && (
         <div className="jp-HubShare-problem" role="alert">
           {trans.__('Your projects could not be listed: %1', listing.problem)}
@@ -158,7 +215,7 @@ function Lists({
       )}
       <Section title={trans.__('On this server')} count={listing.checkouts.length}>
         {listing.checkouts.map(checkout => (
-          <CheckoutRow key={checkout.path} checkout={checkout} trans={trans} actions={actions} />
+          <CheckoutRow key={checkout.path} checkout={checkout} status={listing.statuses[checkout.path]} trans={trans} actions={actions} />
         ))}
       </Section>
       <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length}>

@@ -1,3 +1,5 @@
+import type { CheckoutStatus } from './checkout-status';
+
 /** `GET /hubshare/api/status`, as the agent answers it. */
 export interface AgentStatus {
   version: string;
@@ -33,6 +35,8 @@ export interface Listing {
   checkouts: CheckoutSummary[];
   mine: ProjectSummary[];
   sharedWithMe: ProjectSummary[];
+  /** The last full status of each checkout, by path; read less often than the lists (it fetches). */
+  statuses: Readonly<Record<string, CheckoutStatus>>;
   /** Set when the lists could not be read (the connection itself is fine). */
   problem: string | null;
 }
@@ -53,23 +57,44 @@ export function connectionStateOf(status: AgentStatus, listing?: Listing): Conne
       kind: 'connected',
       status,
       userName: service.user.name,
-      listing: listing ?? { checkouts: [], mine: [], sharedWithMe: [], problem: null }
+      listing: listing ?? emptyListing(null)
     };
   }
   const message = service.problem?.message ?? '';
   return service.reachable ? { kind: 'signed-out', status, message } : { kind: 'service-unreachable', status, message };
 }
 
-/** Splits the readable projects into mine and shared with me. */
+/** A listing with nothing in it, and the reason when it could not be read. */
+export function emptyListing(problem: string | null): Listing {
+  return { checkouts: [], mine: [], sharedWithMe: [], statuses: {}, problem };
+}
+
+/** Splits the readable projects into mine and shared with me; keeps the statuses of checkouts still there. */
 export function listingOf(
   userName: string,
   projects: readonly ProjectSummary[],
-  checkouts: readonly CheckoutSummary[]
+  checkouts: readonly CheckoutSummary[],
+  statuses: Readonly<Record<string, CheckoutStatus>> = {}
 ): Listing {
   return {
     checkouts: [...checkouts],
     mine: projects.filter(project => project.owner === userName),
     sharedWithMe: projects.filter(project => project.owner !== userName),
+    statuses: Object.fromEntries(checkouts.filter(c => c.path in statuses).map(c => [c.path, statuses[c.path]])),
     problem: null
+  };
+}
+
+/**
+ * The rows whose text the filter keeps: checkouts by folder, projects by owner/name and
+ * description. `keeps` is the filter box's test (JupyterLab's own matching).
+ */
+export function filteredListing(listing: Listing, keeps: (text: string) => boolean): Listing {
+  const keepsProject = (project: ProjectSummary) => keeps(`${project.owner}/${project.name}`) || (project.description !== '' && keeps(project.description));
+  return {
+    ...listing,
+    checkouts: listing.checkouts.filter(checkout => keeps(checkout.path)),
+    mine: listing.mine.filter(keepsProject),
+    sharedWithMe: listing.sharedWithMe.filter(keepsProject)
   };
 }

@@ -1,9 +1,10 @@
 import { requestAPI } from '../request';
+import type { ConflictedFile } from './checkout-status';
 
 /** How a pull ended, as the agent answers it. */
 export type PullOutcome =
   | { state: 'up-to-date' | 'updated' }
-  | { state: 'conflicted'; conflicts: { path: string; kind: string }[] };
+  | { state: 'conflicted'; conflicts: ConflictedFile[] };
 
 /** The checkout operations the panel starts; injected so views stay free of HTTP. */
 export interface CheckoutOperations {

@@ -6,47 +6,75 @@ import {
   type CheckoutSummary,
   type ConnectionState,
   connectionStateOf,
+  emptyListing,
   type Listing,
   listingOf,
   type ProjectSummary
 } from './agent-status';
+import type { CheckoutStatus } from './checkout-status';
 
 /** The agent calls the model makes; injected so the model can be tested without a server. */
 export interface AgentApi {
   status(): Promise<AgentStatus>;
   projects(): Promise<ProjectSummary[]>;
+  /** The checkouts on this server, without the network. */
   checkouts(): Promise<CheckoutSummary[]>;
+  /** One checkout's full status; the agent fetches from the service first (unless it is conflicted). */
+  checkoutStatus(path: string): Promise<CheckoutStatus>;
 }
 
 export const agentApi: AgentApi = {
   status: () => requestAPI<AgentStatus>('api/status'),
   projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
-  checkouts: async () => (await requestAPI<{ checkouts: CheckoutSummary[] }>('api/checkouts')).checkouts
+  checkouts: async () => (await requestAPI<{ checkouts: CheckoutSummary[] }>('api/checkouts')).checkouts,
+  checkoutStatus: path => requestAPI<CheckoutStatus>(`api/checkouts/status?path=${encodeURIComponent(path)}`)
 };
 
 function messageOf(error: unknown): string {
   return error instanceof HubShareRequestError || error instanceof Error ? error.message : String(error);
 }
 
+/** How often the two kinds of refresh run, in seconds. */
+export interface RefreshIntervals {
+  /** Connection state and lists: cheap, no fetch from the service per checkout. */
+  lists: number;
+  /** Every checkout's full status, each of which fetches from the service. */
+  statuses: number;
+}
+
 /**
  * Keeps the connection state (agent reachable, service reachable, signed in) and, once
  * connected, the user's checkouts and projects up to date by polling the agent, and tells views
- * when they change.
+ * when they change. Two cadences: the lists often (no fetch per checkout), each checkout's full
+ * status (a fetch each) more slowly, and right after an operation on it.
  */
 export class ConnectionModel {
   private _state: ConnectionState = { kind: 'checking' };
   private readonly _stateChanged = new Signal<this, ConnectionState>(this);
   private readonly poll: Poll;
+  private readonly statusPoll: Poll;
+  /** Checkouts an operation (push, pull, a pick…) is working on: background reads leave them alone. */
+  private readonly operating = new Set<string>();
+  /** Status reads under way, by checkout, so an operation can wait for the checkout's lock to be free. */
+  private readonly reading = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly api: AgentApi = agentApi,
-    refreshSeconds = 30
+    intervals: RefreshIntervals = { lists: 30, statuses: 300 }
   ) {
     this.poll = new Poll({
       auto: true,
       factory: () => this.refreshOnce(),
-      frequency: { interval: refreshSeconds * 1000, backoff: false },
+      frequency: { interval: intervals.lists * 1000, backoff: false },
       name: 'jupyterlab-hubshare:connection',
+      standby: 'when-hidden'
+    });
+    this.statusPoll = new Poll({
+      // The first statuses are read once the first listing is there (see refreshOnce).
+      auto: false,
+      factory: () => this.refreshStatuses(),
+      frequency: { interval: intervals.statuses * 1000, backoff: false },
+      name: 'jupyterlab-hubshare:checkout-status',
       standby: 'when-hidden'
     });
   }
@@ -63,40 +91,124 @@ export class ConnectionModel {
     return this.poll.isDisposed;
   }
 
-  /** Asks the agent again now (the panel's refresh button, and after every operation). */
+  /** The checkouts on this server, from the last listing (none when not connected). */
+  get checkouts(): readonly CheckoutSummary[] {
+    return this._state.kind === 'connected' ? this._state.listing.checkouts : [];
+  }
+
+  /** The last full status of a checkout, if one has been read. */
+  statusOf(path: string): CheckoutStatus | undefined {
+    return this._state.kind === 'connected' ? this._state.listing.statuses[path] : undefined;
+  }
+
+  /** Asks the agent again now (the panel's refresh button). */
   async refresh(): Promise<void> {
     await this.poll.refresh();
     await this.poll.tick;
   }
 
-  /** Changes how often the status is refreshed (from the settings). */
-  setRefreshInterval(seconds: number): void {
-    this.poll.frequency = { ...this.poll.frequency, interval: Math.max(5, seconds) * 1000 };
+  /** Re-reads the lists and one checkout's full status: after an operation on it. */
+  async refreshCheckout(path: string): Promise<void> {
+    await this.refresh();
+    await this.readStatuses([path]);
+  }
+
+  /**
+   * Runs an operation on a checkout: waits for a background status read of it to end (the agent
+   * allows one operation per checkout and would refuse the user's), keeps further reads away
+   * until it ends, then re-reads the lists and the checkout's status.
+   */
+  async operate<T>(path: string, work: () => Promise<T>): Promise<T> {
+    this.operating.add(path);
+    try {
+      await this.reading.get(path)?.catch(() => undefined);
+      return await work();
+    } finally {
+      this.operating.delete(path);
+      await this.refreshCheckout(path);
+    }
+  }
+
+  /** Changes how often the lists and the statuses are refreshed (from the settings). */
+  setRefreshIntervals(intervals: RefreshIntervals): void {
+    this.poll.frequency = { ...this.poll.frequency, interval: Math.max(5, intervals.lists) * 1000 };
+    this.statusPoll.frequency = { ...this.statusPoll.frequency, interval: Math.max(30, intervals.statuses) * 1000 };
   }
 
   dispose(): void {
     this.poll.dispose();
+    this.statusPoll.dispose();
     Signal.clearData(this);
   }
 
-  private async refreshOnce(): Promise<void> {
-    let next: ConnectionState;
-    try {
-      const status = await this.api.status();
-      next = connectionStateOf(status, status.service.user ? await this.listing(status.service.user.name) : undefined);
-    } catch (error) {
-      next = { kind: 'agent-unavailable', message: messageOf(error) };
-    }
+  private emit(next: ConnectionState): void {
     this._state = next;
     this._stateChanged.emit(next);
   }
 
-  private async listing(userName: string): Promise<Listing> {
+  private async refreshOnce(): Promise<void> {
+    const previous = this._state.kind === 'connected' ? this._state.listing.statuses : {};
+    let next: ConnectionState;
+    try {
+      const status = await this.api.status();
+      next = connectionStateOf(status, status.service.user ? await this.listing(status.service.user.name, previous) : undefined);
+    } catch (error) {
+      next = { kind: 'agent-unavailable', message: messageOf(error) };
+    }
+    this.emit(next);
+    if (next.kind !== 'connected') {
+      return;
+    }
+    if (this.statusPoll.state.phase === 'constructed') {
+      void this.statusPoll.start();
+      return;
+    }
+    // A conflicted checkout's status costs no fetch, and its list of files matters (the conflict
+    // picker, the file browser's menu): read it every time. Also re-read any status the listing
+    // contradicts (a pull started or ended elsewhere, e.g. in a terminal).
+    const { checkouts, statuses } = next.listing;
+    const stale = checkouts.filter(c => c.conflicted || (statuses[c.path] !== undefined && (statuses[c.path].state === 'conflicted') !== c.conflicted));
+    await this.readStatuses(stale.map(c => c.path));
+  }
+
+  private async listing(userName: string, statuses: Listing['statuses']): Promise<Listing> {
     try {
       const [projects, checkouts] = await Promise.all([this.api.projects(), this.api.checkouts()]);
-      return listingOf(userName, projects, checkouts);
+      return listingOf(userName, projects, checkouts, statuses);
     } catch (error) {
-      return { checkouts: [], mine: [], sharedWithMe: [], problem: messageOf(error) };
+      return emptyListing(messageOf(error));
+    }
+  }
+
+  /** Every checkout's full status, one after the other (each fetches from the service). */
+  private async refreshStatuses(): Promise<void> {
+    await this.readStatuses(this.checkouts.map(checkout => checkout.path));
+  }
+
+  private async readStatuses(paths: readonly string[]): Promise<void> {
+    for (const path of paths) {
+      if (this.operating.has(path)) {
+        continue;
+      }
+      let status: CheckoutStatus;
+      const reading = this.api.checkoutStatus(path);
+      this.reading.set(path, reading);
+      try {
+        status = await reading;
+      } catch {
+        // The badge stays as it was; the next round tries again, and operations report errors.
+        continue;
+      } finally {
+        if (this.reading.get(path) === reading) {
+          this.reading.delete(path);
+        }
+      }
+      if (this._state.kind !== 'connected' || !this._state.listing.checkouts.some(c => c.path === path)) {
+        continue;
+      }
+      const { listing } = this._state;
+      const checkouts = listing.checkouts.map(c => (c.path === path ? { ...c, conflicted: status.state === 'conflicted' } : c));
+      this.emit({ ...this._state, listing: { ...listing, checkouts, statuses: { ...listing.statuses, [path]: status } } });
     }
   }
 }

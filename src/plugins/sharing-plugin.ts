@@ -9,7 +9,7 @@ import { shareDialogBody, teamsDialogBody } from '../components/sharing-dialogs'
 import type { ConnectionModel } from '../model/connection-model';
 import { ShareModel, sharingApi, TeamsModel, type Visibility } from '../model/sharing';
 import { requestAPI } from '../request';
-import { IHubShareConnection } from '../tokens';
+import { IProjectsModel } from '../tokens';
 
 export const SHARING_PLUGIN_ID = 'jupyterlab-hubshare:sharing';
 
@@ -40,7 +40,7 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
   id: SHARING_PLUGIN_ID,
   description: 'Publish a folder, check out or clone a project, share it, and manage teams.',
   autoStart: true,
-  requires: [IHubShareConnection, IFileBrowserFactory],
+  requires: [IProjectsModel, IFileBrowserFactory],
   optional: [ICommandPalette, ISettingRegistry, ITranslator],
   activate: (
     app: JupyterFrontEnd,

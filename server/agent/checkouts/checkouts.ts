@@ -36,6 +36,8 @@ export interface CheckoutStatus {
   behind: number;
   ahead: number;
   conflicts: ConflictedFile[];
+  /** Who made the latest change on the project's main branch, and when (ISO 8601); null before any. */
+  lastChange: { by: string; at: string } | null;
 }
 
 /** Where a checkout pulls from: a HubShare project, or a git URL from the internet. */
@@ -287,7 +289,7 @@ export class Checkouts {
       const project = this.describe(remote);
       const conflicts = await this.conflicts(git);
       if (conflicts.length > 0 || pullInProgress(root)) {
-        return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts };
+        return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts, lastChange: await this.lastChange(git) };
       }
       await this.fetch(git, remote);
       const changed = await this.changedFiles(git, root);
@@ -303,7 +305,7 @@ export class Checkouts {
               : ahead > 0
                 ? 'ahead'
                 : 'clean';
-      return { root, project, state, changed, behind, ahead, conflicts: [] };
+      return { root, project, state, changed, behind, ahead, conflicts: [], lastChange: await this.lastChange(git) };
     });
   }
 
@@ -442,18 +444,26 @@ export class Checkouts {
     });
   }
 
-  /** Their version of a conflicted file, for a side-by-side preview. @throws BadRequest when the file is not conflicted. */
-  async theirs(dir: string, path: string): Promise<Buffer> {
+  /**
+   * One side of a conflicted file, for a side-by-side preview: mine as it was before the pull,
+   * or theirs as pushed. Read from git's index, so a pick already made on disk does not change it.
+   * @throws BadRequest when the file is not conflicted; NotFound when that side deleted it.
+   */
+  async version(dir: string, path: string, side: 'mine' | 'theirs'): Promise<Buffer> {
     const root = this.requireCheckout(dir);
     const git = this.git(root);
     const conflict = (await this.conflicts(git)).find(candidate => candidate.path === path);
     if (!conflict) {
       throw new BadRequest(`${path} is not a file waiting for a pick.`, 'not_conflicted');
     }
-    if (conflict.kind === 'deleted-by-them') {
+    if (side === 'theirs' && conflict.kind === 'deleted-by-them') {
       throw new NotFound(`${path} was deleted on the other side.`, 'deleted_by_them');
     }
-    return git.blob(`:3:${path}`);
+    if (side === 'mine' && conflict.kind === 'deleted-by-me') {
+      throw new NotFound(`${path} was deleted here before the pull.`, 'deleted_by_me');
+    }
+    // Stage 2 is mine (ours), stage 3 theirs.
+    return git.blob(`:${side === 'mine' ? 2 : 3}:${path}`);
   }
 
   // — internals —
@@ -541,6 +551,15 @@ export class Checkouts {
       }
       throw this.explain(error);
     }
+  }
+
+  /** The author and time of the latest commit on the project's main branch, as last fetched. */
+  private async lastChange(git: CheckoutGit): Promise<{ by: string; at: string } | null> {
+    if ((await this.tracking(git)) === null) {
+      return null;
+    }
+    const [by, at] = (await git.run(['log', '-1', '--format=%an%x00%aI', TRACKING])).trim().split('\0');
+    return by && at ? { by, at } : null;
   }
 
   /** The last known state of the project's main branch, or null before the first fetch. */

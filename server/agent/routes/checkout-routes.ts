@@ -55,13 +55,18 @@ export function checkoutRoutes(
     const status = await (await checkouts()).status(folder(req.query.path));
     res.json({ ...status, root: relativeToRoot(deps.rootDir, status.root) });
   });
-  routes.get('/api/checkouts/theirs', access, async (req, res) => {
-    const file = req.query.file;
-    if (typeof file !== 'string' || file.length === 0) {
-      throw new BadRequest('"file" must name a conflicted file.');
-    }
-    res.type('application/octet-stream').send(await (await checkouts()).theirs(folder(req.query.path), file));
-  });
+  // One side of a conflicted file, as bytes, for the conflict picker's previews.
+  for (const side of ['mine', 'theirs'] as const) {
+    routes.get(`/api/checkouts/${side}`, access, async (req, res) => {
+      const file = req.query.file;
+      if (typeof file !== 'string' || file.length === 0) {
+        throw new BadRequest('"file" must name a conflicted file.');
+      }
+      // Read first: an error must still answer as JSON, which it would not once the type is set.
+      const bytes = await (await checkouts()).version(folder(req.query.path), file, side);
+      res.type('application/octet-stream').send(bytes);
+    });
+  }
   // The long operations stream their progress to clients that ask for NDJSON.
   routes.post('/api/checkouts/publish', access, (req, res) =>
     answerWithProgress(req, res, deps.log, async onProgress => {

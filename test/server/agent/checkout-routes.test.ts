@@ -80,7 +80,14 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     expect(pull.body).toEqual({ state: 'conflicted', conflicts: [{ path: 'nb.ipynb', kind: 'both-changed' }] });
     const theirs = await call('alice', 'GET', '/api/checkouts/theirs?path=work/study&file=nb.ipynb');
     expect(theirs.body).toBe(notebook('"bob"'));
-    expect((await call('alice', 'GET', '/api/checkouts/status?path=work/study')).body).toMatchObject({ root: 'work/study', state: 'conflicted' });
+    const mine = await call('alice', 'GET', '/api/checkouts/mine?path=work/study&file=nb.ipynb');
+    expect(mine.body).toBe(notebook('"alice"'));
+    expect((await call('alice', 'GET', '/api/checkouts/mine?path=work/study&file=other.txt')).body).toMatchObject({
+      error: { code: 'not_conflicted' }
+    });
+    const conflicted = (await call('alice', 'GET', '/api/checkouts/status?path=work/study')).body;
+    expect(conflicted).toMatchObject({ root: 'work/study', state: 'conflicted', lastChange: { by: 'bob' } });
+    expect(Date.now() - Date.parse((conflicted as { lastChange: { at: string } }).lastChange.at)).toBeLessThan(60_000);
     expect((await call('alice', 'POST', '/api/checkouts/resolve', { path: 'work/study', files: 'all', side: 'theirs' })).body).toEqual({ conflicts: [] });
     expect((await call('alice', 'POST', '/api/checkouts/continue', { path: 'work/study' })).status).toBe(200);
     expect(readFileSync(join(agents.alice.root, 'work', 'study', 'nb.ipynb'), 'utf8')).toBe(notebook('"bob"'));

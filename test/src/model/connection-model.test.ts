@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentStatus, connectionStateOf, listingOf, type ProjectSummary } from '../../../src/model/agent-status';
+import { type AgentStatus, connectionStateOf, filteredListing, listingOf, type ProjectSummary } from '../../../src/model/agent-status';
+import type { CheckoutStatus } from '../../../src/model/checkout-status';
 import { type AgentApi, ConnectionModel } from '../../../src/model/connection-model';
 import { HubShareRequestError } from '../../../src/request';
 
@@ -40,14 +41,21 @@ const project = (owner: string, name: string): ProjectSummary => ({
   updatedAt: '2026-01-01T00:00:00Z'
 });
 
+const INTERVALS = { lists: 30, statuses: 300 };
+
 /** An agent API answering with fixed values (the model under test is not about HTTP). */
 function api(overrides: Partial<AgentApi>): AgentApi {
   return {
     status: async () => status({ user: { name: 'alice', admin: false } }),
     projects: async () => [],
     checkouts: async () => [],
+    checkoutStatus: async path => checkoutStatus(path, 'clean'),
     ...overrides
   };
+}
+
+function checkoutStatus(root: string, state: CheckoutStatus['state']): CheckoutStatus {
+  return { root, project: `alice/${root}`, state, changed: [], behind: 0, ahead: 0, conflicts: [], lastChange: null };
 }
 
 describe('listingOf', () => {
@@ -56,6 +64,25 @@ describe('listingOf', () => {
     expect(listing.mine.map(p => p.name)).toEqual(['a']);
     expect(listing.sharedWithMe.map(p => p.name)).toEqual(['b']);
     expect(listing.checkouts).toEqual([{ path: 'a', conflicted: false }]);
+  });
+
+  it('keeps the statuses of checkouts still listed and drops the others', () => {
+    const statuses = { a: checkoutStatus('a', 'behind'), gone: checkoutStatus('gone', 'clean') };
+    expect(listingOf('alice', [], [{ path: 'a', conflicted: false }], statuses).statuses).toEqual({ a: statuses.a });
+  });
+});
+
+describe('filteredListing', () => {
+  it('keeps checkouts by folder and projects by owner/name or description', () => {
+    const described = { ...project('bob', 'climate'), description: 'Rainfall survey' };
+    const listing = listingOf('alice', [project('alice', 'survey'), project('bob', 'notes'), described], [
+      { path: 'work/survey', conflicted: false },
+      { path: 'notes', conflicted: false }
+    ]);
+    const filtered = filteredListing(listing, text => text.toLowerCase().includes('survey'));
+    expect(filtered.checkouts.map(c => c.path)).toEqual(['work/survey']);
+    expect(filtered.mine.map(p => p.name)).toEqual(['survey']);
+    expect(filtered.sharedWithMe.map(p => p.name)).toEqual(['climate']);
   });
 });
 
@@ -66,7 +93,7 @@ describe('ConnectionModel', () => {
         status: async () => status({ user: { name: 'alice', admin: true } }),
         projects: async () => [project('alice', 'mine'), project('bob', 'theirs')]
       }),
-      30
+      INTERVALS
     );
     expect(model.state.kind).toBe('checking');
     const next = await new Promise(resolve => model.stateChanged.connect((_, state) => resolve(state)));
@@ -82,7 +109,7 @@ describe('ConnectionModel', () => {
           throw new HubShareRequestError(503, 'unreachable', 'The HubShare service stopped answering.');
         }
       }),
-      30
+      INTERVALS
     );
     await model.refresh();
     expect(model.state).toMatchObject({ kind: 'connected', listing: { problem: 'The HubShare service stopped answering.' } });
@@ -96,7 +123,7 @@ describe('ConnectionModel', () => {
           throw new HubShareRequestError(503, 'node_missing', 'HubShare needs Node.js.');
         }
       }),
-      30
+      INTERVALS
     );
     await model.refresh();
     expect(model.state).toEqual({ kind: 'agent-unavailable', message: 'HubShare needs Node.js.' });
@@ -112,12 +139,111 @@ describe('ConnectionModel', () => {
           return status({ user: { name: `user${calls}`, admin: false } });
         }
       }),
-      30
+      INTERVALS
     );
     await model.refresh();
     await model.refresh();
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(model.state).toMatchObject({ kind: 'connected', userName: `user${calls}` });
+    model.dispose();
+  });
+
+  it('reads the lists without a full status per checkout; reads the statuses on their own, slower round', async () => {
+    const asked: string[] = [];
+    const model = new ConnectionModel(
+      api({
+        checkouts: async () => [
+          { path: 'a', conflicted: false },
+          { path: 'b', conflicted: false }
+        ],
+        checkoutStatus: async path => {
+          asked.push(path);
+          return checkoutStatus(path, path === 'a' ? 'behind' : 'clean');
+        }
+      }),
+      INTERVALS
+    );
+    await model.refresh();
+    // The status round starts after the first listing; let it run.
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(asked.sort()).toEqual(['a', 'b']);
+    expect(model.statusOf('a')?.state).toBe('behind');
+
+    asked.length = 0;
+    await model.refresh();
+    await model.refresh();
+    expect(asked).toEqual([]);
+    model.dispose();
+  });
+
+  it('reads one checkout’s status after an operation on it, and conflicted ones on every refresh', async () => {
+    const asked: string[] = [];
+    let conflicted = false;
+    const model = new ConnectionModel(
+      api({
+        checkouts: async () => [
+          { path: 'a', conflicted },
+          { path: 'b', conflicted: false }
+        ],
+        checkoutStatus: async path => {
+          asked.push(path);
+          return checkoutStatus(path, path === 'a' && conflicted ? 'conflicted' : 'clean');
+        }
+      }),
+      INTERVALS
+    );
+    await model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 20));
+    asked.length = 0;
+
+    await model.refreshCheckout('b');
+    expect(asked).toEqual(['b']);
+
+    asked.length = 0;
+    conflicted = true;
+    await model.refresh();
+    expect(asked).toEqual(['a']);
+    expect(model.statusOf('a')?.state).toBe('conflicted');
+    model.dispose();
+  });
+});
+
+describe('ConnectionModel.operate', () => {
+  it('waits for a status read of the same checkout, and keeps further reads away until it ends', async () => {
+    const events: string[] = [];
+    let finishRead: () => void = () => undefined;
+    const model = new ConnectionModel(
+      api({
+        checkouts: async () => [{ path: 'a', conflicted: true }],
+        checkoutStatus: async path => {
+          events.push('read starts');
+          if (!events.includes('operation')) {
+            await new Promise<void>(resolve => (finishRead = resolve));
+          }
+          events.push('read ends');
+          return checkoutStatus(path, 'conflicted');
+        }
+      }),
+      INTERVALS
+    );
+    const refreshing = model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(events).toEqual(['read starts']);
+    const operation = model.operate('a', async () => {
+      events.push('operation');
+      await model.refresh();
+      return 'done';
+    });
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(events).toEqual(['read starts']);
+    finishRead();
+    await refreshing;
+    // The refresh inside the operation read no status: the operation holds the checkout.
+    await new Promise(resolve => setTimeout(resolve, 10));
+    expect(await operation).toBe('done');
+    // Then the lists and that checkout's status are read again.
+    expect(events.slice(0, 3)).toEqual(['read starts', 'read ends', 'operation']);
+    expect(events.slice(3)).toContain('read starts');
     model.dispose();
   });
 });
