@@ -61,10 +61,12 @@ async function asBob(bobToken: string, method: string, path: string, body?: unkn
   });
 }
 
+let bobToken = '';
+
 /** Bob publishes `bob/results` with plain git, shares it with alice to read, and turns pages on. */
 async function bobPublishes(): Promise<void> {
   serviceCli('user', 'add', 'bob', '--exist-ok');
-  const bobToken = serviceCli('token', 'create', 'bob', '--note', 'ui-tests');
+  bobToken = serviceCli('token', 'create', 'bob', '--note', 'ui-tests');
   const created = await asBob(bobToken, 'POST', '/projects', { name: 'results' });
   if (created.status === 409) {
     return; // published by an earlier run of this hook (Playwright re-runs it after a failure)
@@ -111,6 +113,11 @@ const seriousViolations = async (page: Page, selector: string) =>
 test.describe('looking at a shared project without pulling it', () => {
   test.beforeAll(async () => {
     await bobPublishes();
+  });
+  // The specs share one stack: leave alice as this spec found her (the panel spec checks her empty state).
+  test.afterAll(async () => {
+    await asBob(bobToken, 'DELETE', '/projects/bob/results');
+    rmSync(join(repo, 'ui-tests', '.run', 'workspace', 'results'), { recursive: true, force: true });
   });
 
   test('alice browses bob\'s project read-only: the notebook renders, the CSV shows in the grid', async ({ page, request }, testInfo) => {
