@@ -2,6 +2,8 @@
 export const CommandIDs = {
   openPanel: 'hubshare:open-panel',
   refresh: 'hubshare:refresh',
+  push: 'hubshare:push',
+  pull: 'hubshare:pull',
   browseProject: 'hubshare:browse-project',
   showHistory: 'hubshare:show-history',
   checkOutToEdit: 'hubshare:check-out-to-edit',

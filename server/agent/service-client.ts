@@ -5,8 +5,8 @@ export interface ServiceStatus {
   /** The service's base URL, without credentials; null when none is configured. */
   url: string | null;
   reachable: boolean;
-  /** The signed-in user, when the service accepted the token. */
-  user: { name: string; admin: boolean } | null;
+  /** The signed-in user and the teams they are in, when the service accepted the token. */
+  user: { name: string; admin: boolean; teams: string[] } | null;
   /** Why the agent is not fully connected, in words for the user; null when it is. */
   problem: { code: string; message: string } | null;
 }
@@ -96,11 +96,12 @@ export class ServiceClient {
       if (!response.ok) {
         return { url, reachable: true, user: null, problem: { code: 'unhealthy', message: `The HubShare service answered ${response.status} when asked who you are.` } };
       }
-      const body = (await response.json()) as { name?: unknown; admin?: unknown };
+      const body = (await response.json()) as { name?: unknown; admin?: unknown; teams?: unknown };
       if (typeof body.name !== 'string') {
         return { url, reachable: true, user: null, problem: { code: 'unhealthy', message: 'The HubShare service sent an answer this version does not understand.' } };
       }
-      return { url, reachable: true, user: { name: body.name, admin: body.admin === true }, problem: null };
+      const teams = Array.isArray(body.teams) ? body.teams.filter((team): team is string => typeof team === 'string') : [];
+      return { url, reachable: true, user: { name: body.name, admin: body.admin === true, teams }, problem: null };
     } catch {
       return { url, reachable: false, user: null, problem: { code: 'unreachable', message: `The HubShare service at ${url} stopped answering.` } };
     }

@@ -13,12 +13,20 @@ export interface CheckoutActions {
   pull(path: string): Promise<void>;
   /** Opens the conflict picker of a checkout whose pull waits for picks. */
   resolve(path: string): Promise<void>;
+  /** The Share dialog of the checkout's project. */
+  share(path: string): void;
+  /** Shows the checkout's folder in the file browser. */
+  openFolder(path: string): void;
 }
 
-/** What a project row can open: its files (read-only, without a pull) and its history. */
+/** What a project row (or the Teams section) can open. */
 export interface ProjectActions {
+  /** Its files, read-only, without a pull. */
   browse(project: string): void;
   history(project: string): void;
+  /** The Check out dialog, with this project chosen. */
+  checkOut(project: string): void;
+  manageTeams(): void;
 }
 
 interface ViewProps {
@@ -67,8 +75,19 @@ function ConnectionSummary({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.
 }
 
 /** One titled section of the panel: a heading and its list, or nothing when empty. */
-function Section({ title, children, count }: { title: string; count: number; children: React.ReactNode }): JSX.Element | null {
-  if (count === 0) {
+function Section({
+  title,
+  children,
+  count,
+  showEmpty = false
+}: {
+  title: string;
+  count: number;
+  children: React.ReactNode;
+  /** Shown even with nothing to count (it holds an action). */
+  showEmpty?: boolean;
+}): JSX.Element | null {
+  if (count === 0 && !showEmpty) {
     return null;
   }
   const id = `jp-HubShare-section-${title.replace(/\W+/g, '-').toLowerCase()}`;
@@ -93,6 +112,7 @@ function ProjectRow({ project, trans, actions }: { project: ProjectSummary; tran
       </span>
       {actions && (
         <span className="jp-HubShare-rowActions">
+          <RowButton label={trans.__('Check out…')} ariaLabel={trans.__('Check out %1', full)} disabled={false} onClick={() => actions.checkOut(full)} />
           <RowButton label={trans.__('Browse')} ariaLabel={trans.__('Browse %1 without checking out', full)} disabled={false} onClick={() => actions.browse(full)} />
           <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', full)} disabled={false} onClick={() => actions.history(full)} />
         </span>
@@ -142,6 +162,8 @@ function CheckoutRow({
               <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy} onClick={() => run(actions.push)} />
             </>
           )}
+          <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />
+          <RowButton label={trans.__('Open')} ariaLabel={trans.__('Open the folder %1', name)} disabled={false} onClick={() => actions.openFolder(checkout.path)} />
         </span>
       )}
       {status && <LastChangeView lastChange={status.lastChange} trans={trans} />}
@@ -186,11 +208,13 @@ function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (
 /** The user's checkouts and projects, or an empty state that says what a project is. */
 function Lists({
   listing: all,
+  teams,
   trans,
   actions,
   projectActions
 }: {
   listing: Listing;
+  teams: string[];
   trans: TranslationBundle;
   actions?: CheckoutActions;
   projectActions?: ProjectActions;
@@ -228,6 +252,20 @@ function Lists({
           <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
         ))}
       </Section>
+      <Section title={trans.__('Teams')} count={teams.length} showEmpty={!!projectActions}>
+        {teams.map(team => (
+          <li key={team} className="jp-HubShare-row">
+            <span className="jp-HubShare-rowName">{team}</span>
+          </li>
+        ))}
+        {projectActions && (
+          <li className="jp-HubShare-row">
+            <span className="jp-HubShare-rowActions">
+              <RowButton label={trans.__('Manage teams…')} ariaLabel={trans.__('Manage teams')} disabled={false} onClick={() => projectActions.manageTeams()} />
+            </span>
+          </li>
+        )}
+      </Section>
       {total === 0 && !listing.problem && (
         <div className="jp-HubShare-empty">
           <projectsIcon.react className="jp-HubShare-emptyIcon" tag="span" elementSize="xlarge" />
@@ -237,7 +275,7 @@ function Lists({
               'A project is a folder of notebooks, data and code that you share with other users of this hub, with every version kept.'
             )}
           </p>
-          <p>{trans.__('To share a folder, open a terminal and run: hubshare publish FOLDER')}</p>
+          <p>{trans.__('To share a folder, right-click it in the file browser and choose Publish as Project….')}</p>
         </div>
       )}
     </div>
@@ -250,7 +288,7 @@ function Body({ state, trans, actions, projectActions }: Omit<ViewProps, 'onRefr
     return null;
   }
   if (state.kind === 'connected') {
-    return <Lists listing={state.listing} trans={trans} actions={actions} projectActions={projectActions} />;
+    return <Lists listing={state.listing} teams={state.status.service.user?.teams ?? []} trans={trans} actions={actions} projectActions={projectActions} />;
   }
   return (
     <div className="jp-HubShare-empty">

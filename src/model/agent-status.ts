@@ -7,7 +7,7 @@ export interface AgentStatus {
   service: {
     url: string | null;
     reachable: boolean;
-    user: { name: string; admin: boolean } | null;
+    user: { name: string; admin: boolean; teams?: string[] } | null;
     problem: { code: string; message: string } | null;
   };
 }

@@ -1,5 +1,6 @@
 import { ILabShell, ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/apputils';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -24,24 +25,39 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
   autoStart: true,
   provides: IProjectsModel,
   requires: [ILabShell],
-  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry, ITranslator],
+  optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry, ITranslator, IFileBrowserFactory],
   activate: (
     app: JupyterFrontEnd,
     labShell: ILabShell,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     settingRegistry: ISettingRegistry | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    browsers: IFileBrowserFactory | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hubshare');
     const model = new ConnectionModel();
     const resolve = async (path: string) => {
       await app.commands.execute(CommandIDs.resolveConflicts, { path });
     };
-    const panel = new ProjectsPanel(model, trans, checkoutActions(checkoutOperations, model, trans, resolve), {
-      browse: project => void app.commands.execute(CommandIDs.browseProject, { project }),
-      history: project => void app.commands.execute(CommandIDs.showHistory, { project })
-    });
+    let confirmBeforePull = false;
+    const rowActions = checkoutActions(checkoutOperations, model, trans, resolve, () => confirmBeforePull);
+    const run = (command: string, args: Record<string, string>) => void app.commands.execute(command, args);
+    const panel = new ProjectsPanel(
+      model,
+      trans,
+      {
+        ...rowActions,
+        share: path => run(CommandIDs.share, { path }),
+        openFolder: path => run('filebrowser:go-to-path', { path: `/${path}` })
+      },
+      {
+        browse: project => run(CommandIDs.browseProject, { project }),
+        history: project => run(CommandIDs.showHistory, { project }),
+        checkOut: project => run(CommandIDs.checkOut, { project }),
+        manageTeams: () => run(CommandIDs.manageTeams, {})
+      }
+    );
     panel.id = PANEL_ID;
     panel.title.icon = projectsIcon;
     panel.title.caption = trans.__('Projects');
@@ -61,6 +77,46 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
       caption: trans.__('Ask HubShare again for the connection state and projects'),
       execute: () => model.refresh()
     });
+    // Push and Pull of a checkout: from the palette (the checkout holding the file browser's
+    // folder) and from the right-click menu of a checkout's folder.
+    const checkoutOf = (args: { path?: unknown; isContextMenu?: unknown }): string | null => {
+      const listing = model.state.kind === 'connected' ? model.state.listing : null;
+      const paths = listing?.checkouts.map(checkout => checkout.path) ?? [];
+      const selected = [...(browsers?.tracker.currentWidget?.selectedItems() ?? [])];
+      const candidate =
+        typeof args.path === 'string'
+          ? args.path
+          : args.isContextMenu
+            ? selected.length === 1 && selected[0].type === 'directory'
+              ? selected[0].path
+              : null
+            : (browsers?.tracker.currentWidget?.model.path ?? null);
+      if (candidate === null) {
+        return null;
+      }
+      // The checkout that holds the folder (the folder itself, or the nearest one above it).
+      return paths.filter(path => candidate === path || candidate.startsWith(`${path}/`) || path === '').sort((a, b) => b.length - a.length)[0] ?? null;
+    };
+    for (const [id, label, action] of [
+      [CommandIDs.push, trans.__('Push'), rowActions.push],
+      [CommandIDs.pull, trans.__('Pull'), rowActions.pull]
+    ] as const) {
+      app.commands.addCommand(id, {
+        label: args => (args.isContextMenu ? label : id === CommandIDs.push ? trans.__('Push this project') : trans.__('Pull this project')),
+        caption: id === CommandIDs.push ? trans.__('Send your changes to the project') : trans.__('Get the latest changes of the project'),
+        isEnabled: args => checkoutOf(args) !== null,
+        isVisible: args => !args.isContextMenu || checkoutOf(args) !== null,
+        execute: async args => {
+          const path = checkoutOf(args);
+          if (path !== null) {
+            await action(path);
+          }
+        }
+      });
+      app.contextMenu.addItem({ command: id, selector: '.jp-DirListing-item[data-isdir="true"]', rank: 62, args: { isContextMenu: true } });
+      palette?.addItem({ command: id, category: PALETTE_CATEGORY });
+    }
+
     for (const command of [CommandIDs.openPanel, CommandIDs.refresh]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
     }
@@ -69,11 +125,13 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
       void settingRegistry
         .load(PANEL_PLUGIN_ID)
         .then(settings => {
-          const apply = () =>
+          const apply = () => {
             model.setRefreshIntervals({
               lists: settings.get('refreshInterval').composite as number,
               statuses: settings.get('statusInterval').composite as number
             });
+            confirmBeforePull = settings.get('confirmBeforePull').composite === true;
+          };
           apply();
           settings.changed.connect(apply);
         })
@@ -92,8 +150,9 @@ function checkoutActions(
   operations: CheckoutOperations,
   model: ConnectionModel,
   trans: TranslationBundle,
-  resolve: (path: string) => Promise<void>
-): CheckoutActions {
+  resolve: (path: string) => Promise<void>,
+  confirmBeforePull: () => boolean
+): Pick<CheckoutActions, 'push' | 'pull' | 'resolve'> {
   const run = async (path: string, pending: string, work: () => Promise<{ message: string; type: 'success' | 'info' | 'warning' }>) => {
     const id = Notification.emit(pending, 'in-progress', { autoClose: false });
     try {
@@ -112,8 +171,18 @@ function checkoutActions(
           ? { message: trans.__('Pushed %1.', path), type: 'success' }
           : { message: trans.__('Nothing to push in %1: it has no changes.', path), type: 'info' };
       }),
-    pull: path =>
-      run(path, trans.__('Pulling %1…', path), async () => {
+    pull: async path => {
+      if (confirmBeforePull()) {
+        const answer = await showDialog({
+          title: trans.__('Pull %1?', path),
+          body: trans.__('This brings the latest changes of the project into %1. Your own changes are kept; where both changed a file, you pick.', path),
+          buttons: [Dialog.cancelButton(), Dialog.okButton({ label: trans.__('Pull') })]
+        });
+        if (!answer.button.accept) {
+          return;
+        }
+      }
+      await run(path, trans.__('Pulling %1…', path), async () => {
         const result = await operations.pull(path);
         if (result.state === 'conflicted') {
           void resolve(path);
@@ -130,7 +199,8 @@ function checkoutActions(
         return result.state === 'updated'
           ? { message: trans.__('Pulled the latest changes into %1.', path), type: 'success' }
           : { message: trans.__('%1 is already up to date.', path), type: 'info' };
-      }),
+      });
+    },
     resolve
   };
 }
