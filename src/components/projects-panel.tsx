@@ -6,6 +6,7 @@ import { type CheckoutSummary, type ConnectionState, filteredListing, type Listi
 import { badgeOf, type CheckoutStatus } from '../model/checkout-status';
 import type { ConnectionModel } from '../model/connection-model';
 import { LastChangeView, StatusBadgeView } from './status-badge';
+import { VirtualList, type VirtualRowProps } from './virtual-list';
 
 /** What a checkout row can start; each returns when the operation has finished (or failed). */
 export interface CheckoutActions {
@@ -75,17 +76,24 @@ function ConnectionSummary({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.
 }
 
 /** One titled section of the panel: a heading and its list, or nothing when empty. */
+/** Rows of a long section are this tall (px), so it can render only those in view. */
+const ROW_HEIGHTS = { checkout: 72, project: 52 };
+const MAX_SECTION_HEIGHT = 520;
+
 function Section({
   title,
   children,
   count,
-  showEmpty = false
+  showEmpty = false,
+  rowHeight
 }: {
   title: string;
   count: number;
   children: React.ReactNode;
   /** Shown even with nothing to count (it holds an action). */
   showEmpty?: boolean;
+  /** Set for sections of uniform rows: long ones then render only the rows in view. */
+  rowHeight?: number;
 }): JSX.Element | null {
   if (count === 0 && !showEmpty) {
     return null;
@@ -96,16 +104,25 @@ function Section({
       <h3 className="jp-HubShare-sectionTitle" id={id}>
         {title} <span className="jp-HubShare-count">{count}</span>
       </h3>
-      <ul className="jp-HubShare-list">{children}</ul>
+      {rowHeight && Array.isArray(children) ? (
+        <VirtualList rows={children as React.ReactElement<VirtualRowProps>[]} rowHeight={rowHeight} maxHeight={MAX_SECTION_HEIGHT} label={title} />
+      ) : (
+        <ul className="jp-HubShare-list">{children}</ul>
+      )}
     </section>
   );
 }
 
-function ProjectRow({ project, trans, actions }: { project: ProjectSummary; trans: TranslationBundle; actions?: ProjectActions }): JSX.Element {
+function ProjectRow({
+  project,
+  trans,
+  actions,
+  itemProps
+}: { project: ProjectSummary; trans: TranslationBundle; actions?: ProjectActions } & VirtualRowProps): JSX.Element {
   const level = { read: trans.__('can read'), write: trans.__('can push'), admin: trans.__('admin') }[project.myLevel];
   const full = `${project.owner}/${project.name}`;
   return (
-    <li className="jp-HubShare-row" title={project.description || undefined}>
+    <li className="jp-HubShare-row" title={project.description || undefined} {...itemProps}>
       <span className="jp-HubShare-rowName">{full}</span>
       <span className="jp-HubShare-rowDetail">
         {level} · {project.visibility === 'hub' ? trans.__('everyone on the hub') : trans.__('private')}
@@ -134,13 +151,14 @@ function CheckoutRow({
   checkout,
   status,
   trans,
-  actions
+  actions,
+  itemProps
 }: {
   checkout: CheckoutSummary;
   status: CheckoutStatus | undefined;
   trans: TranslationBundle;
   actions?: CheckoutActions;
-}): JSX.Element {
+} & VirtualRowProps): JSX.Element {
   const [busy, setBusy] = React.useState(false);
   const name = checkout.path || trans.__('(the root folder)');
   // One operation at a time per row: the buttons stay disabled until it has finished.
@@ -149,7 +167,7 @@ function CheckoutRow({
     void operation(checkout.path).finally(() => setBusy(false));
   };
   return (
-    <li className="jp-HubShare-row" data-path={checkout.path}>
+    <li className="jp-HubShare-row" data-path={checkout.path} {...itemProps}>
       <span className="jp-HubShare-rowName">{name}</span>
       <StatusBadgeView badge={badgeOf(checkout, status)} trans={trans} />
       {actions && (
@@ -237,17 +255,17 @@ function Lists({
           {trans.__('Your projects could not be listed: %1', listing.problem)}
         </div>
       )}
-      <Section title={trans.__('On this server')} count={listing.checkouts.length}>
+      <Section title={trans.__('On this server')} count={listing.checkouts.length} rowHeight={ROW_HEIGHTS.checkout}>
         {listing.checkouts.map(checkout => (
           <CheckoutRow key={checkout.path} checkout={checkout} status={listing.statuses[checkout.path]} trans={trans} actions={actions} />
         ))}
       </Section>
-      <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length}>
+      <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length} rowHeight={ROW_HEIGHTS.project}>
         {listing.sharedWithMe.map(project => (
           <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
         ))}
       </Section>
-      <Section title={trans.__('My projects')} count={listing.mine.length}>
+      <Section title={trans.__('My projects')} count={listing.mine.length} rowHeight={ROW_HEIGHTS.project}>
         {listing.mine.map(project => (
           <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
         ))}
