@@ -18,6 +18,8 @@ export interface CheckoutActions {
   share(path: string): void;
   /** Shows the checkout's folder in the file browser. */
   openFolder(path: string): void;
+  /** The history of the checkout's project (`owner/name`). */
+  history(project: string): void;
 }
 
 /** What a project row (or the Teams section) can open. */
@@ -161,6 +163,8 @@ function CheckoutRow({
 } & VirtualRowProps): JSX.Element {
   const [busy, setBusy] = React.useState(false);
   const name = checkout.path || trans.__('(the root folder)');
+  // Known once its status is: a HubShare project (`owner/name`), not a clone from a URL.
+  const project = status && /^[^/:]+\/[^/:]+$/.test(status.project) ? status.project : null;
   // One operation at a time per row: the buttons stay disabled until it has finished.
   const run = (operation: (path: string) => Promise<void>) => {
     setBusy(true);
@@ -182,6 +186,9 @@ function CheckoutRow({
           )}
           <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />
           <RowButton label={trans.__('Open')} ariaLabel={trans.__('Open the folder %1', name)} disabled={false} onClick={() => actions.openFolder(checkout.path)} />
+          {project && (
+            <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', name)} disabled={false} onClick={() => actions.history(project)} />
+          )}
         </span>
       )}
       {status && <LastChangeView lastChange={status.lastChange} trans={trans} />}

@@ -49,7 +49,8 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
       {
         ...rowActions,
         share: path => run(CommandIDs.share, { path }),
-        openFolder: path => run('filebrowser:go-to-path', { path: `/${path}` })
+        openFolder: path => run('filebrowser:go-to-path', { path: `/${path}` }),
+        history: project => run(CommandIDs.showHistory, { project })
       },
       {
         browse: project => run(CommandIDs.browseProject, { project }),

@@ -60,11 +60,13 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await dialog.getByRole('button', { name: 'Publish' }).click();
     await expect(page.getByText('Published alice/fieldwork and shared it with bob.')).toBeVisible();
 
-    // Once it is a checkout, the menu offers Share instead of Publish.
+    // Once it is a checkout, the menu offers Push, Pull and Share instead of Publish.
     await rightClickFolder(page, 'fieldwork');
     await expect(page.getByRole('menuitem', { name: 'Share Project…' })).toBeVisible();
+    await expect(page.getByRole('menuitem', { name: 'Pull', exact: true })).toBeVisible();
     await expect(page.getByRole('menuitem', { name: 'Publish as Project…' })).toHaveCount(0);
-    await page.keyboard.press('Escape');
+    await page.getByRole('menuitem', { name: 'Push', exact: true }).click();
+    await expect(page.getByText('Nothing to push in fieldwork: it has no changes.')).toBeVisible();
   });
 
   test('make a team, share the project with it, and change who has what', async ({ page, request }, testInfo) => {
@@ -83,6 +85,13 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await expectAccessible(page, '.jp-Dialog');
     await page.screenshot({ path: testInfo.outputPath('teams-dialog.png') });
     await teams.getByRole('button', { name: 'Done' }).click();
+
+    // The Projects panel lists the teams alice is in.
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    const panel = page.getByRole('region', { name: 'HubShare Projects' });
+    await panel.getByRole('button', { name: 'Refresh projects' }).click();
+    await expect(panel.getByRole('region', { name: /Teams/ })).toContainText('analysts');
+    await page.getByRole('tab', { name: 'File Browser' }).click();
 
     await rightClickFolder(page, 'fieldwork');
     await page.getByRole('menuitem', { name: 'Share Project…' }).click();
@@ -121,11 +130,12 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
   });
 
-  test('check out a project from the palette, and the clone dialog', async ({ page, request }) => {
+  test('check out a project from its row in the panel, and the clone dialog', async ({ page, request }) => {
     await openLab(page);
-    await runFromPalette(page, 'Check out a project…', 'hubshare:check-out');
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    await page.getByRole('region', { name: 'HubShare Projects' }).getByRole('button', { name: 'Check out alice/fieldwork' }).click();
     const dialog = page.locator('.jp-Dialog');
-    await dialog.getByLabel('Project').selectOption('alice/fieldwork');
+    await expect(dialog.getByLabel('Project')).toHaveValue('alice/fieldwork');
     await dialog.getByLabel('Into the folder').fill('fieldwork-copy');
     await expectAccessible(page, '.jp-Dialog');
     await dialog.getByRole('button', { name: 'Check out', exact: true }).click();

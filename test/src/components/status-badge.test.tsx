@@ -33,7 +33,7 @@ function connected(): ConnectionState {
   return { kind: 'connected', status: agentStatus, userName: 'alice', listing: listingOf('alice', [], checkouts, statuses) };
 }
 
-const actions = { push: async () => undefined, pull: async () => undefined, resolve: async () => undefined, share: () => undefined, openFolder: () => undefined };
+const actions = { push: async () => undefined, pull: async () => undefined, resolve: async () => undefined, share: () => undefined, openFolder: () => undefined, history: () => undefined };
 
 afterEach(cleanup);
 
