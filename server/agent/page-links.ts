@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Forbidden, Unauthorized } from '../shared/errors';
+import { Forbidden } from '../shared/errors';
 import type { Access } from '../shared/route-table';
-import { PROXY_SECRET_HEADER } from './access';
+import { proxySecretCheck } from './access';
 
 /** How long a page link works; opening the page again from JupyterLab makes a new one. */
 const LIFETIME_SECONDS = 4 * 60 * 60;
@@ -43,14 +43,11 @@ export class PageLinks {
    * valid link for the project in the path.
    */
   access(proxySecret: string): Access {
-    const secret = Buffer.from(proxySecret, 'utf8');
+    const requireSecret = proxySecretCheck(proxySecret);
     return {
       name: 'proxied-with-page-link',
       enforce: (req, _res, next) => {
-        const presented = Buffer.from(req.get(PROXY_SECRET_HEADER) ?? '', 'utf8');
-        if (presented.length !== secret.length || !timingSafeEqual(presented, secret)) {
-          throw new Unauthorized('This agent only answers requests proxied by your Jupyter server.');
-        }
+        requireSecret(req);
         this.verify(String(req.params.link), String(req.params.owner), String(req.params.name));
         next();
       }

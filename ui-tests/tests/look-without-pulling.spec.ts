@@ -1,13 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { token, openLab, seriousViolations } from './lab';
 
 // Bob, a second user of the same service, publishes a project with plain git; alice (signed in
 // to JupyterLab) looks at it without pulling, and opens its pages.
-const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
 const serviceUrl = `http://127.0.0.1:${process.env.HUBSHARE_UI_SERVICE_PORT}`;
 const repo = resolve(__dirname, '..', '..');
 const dataDir = join(repo, 'ui-tests', '.run', 'service-data');
@@ -99,16 +98,6 @@ async function bobPublishes(): Promise<void> {
   expect((await asBob(bobToken, 'PUT', '/projects/bob/results/grants/users/alice', { level: 'read' })).status).toBe(200);
   expect((await asBob(bobToken, 'PATCH', '/projects/bob/results', { pages: 'project' })).status).toBe(200);
 }
-
-async function openLab(page: Page): Promise<void> {
-  await page.goto(`/lab?reset&token=${token}`);
-  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
-  await expect(page.locator('.jp-Launcher')).toBeVisible();
-}
-
-const seriousViolations = async (page: Page, selector: string) =>
-  (await new AxeBuilder({ page }).include(selector).analyze()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
 
 test.describe('looking at a shared project without pulling it', () => {
   test.beforeAll(async () => {

@@ -1,26 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { auth, openLab, runFromPalette } from './lab';
 
-const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
-
-async function openLab(page: Page): Promise<void> {
-  // ?reset: every test starts from the default layout, whatever the tests before it left open.
-  await page.goto(`/lab?reset&token=${token}`);
-  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
-  // Plugins finish activating after the shell appears: wait for ours, and for the launcher that
-  // JupyterLab opens once its layout is restored.
-  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
-  await expect(page.locator('.jp-Launcher')).toBeVisible();
-}
-
-/** Runs a command from the command palette, by its label and (to be exact) its command id. */
-async function runFromPalette(page: Page, label: string, commandId: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+C');
-  const palette = page.locator('#command-palette');
-  await expect(palette).toBeVisible();
-  await palette.locator('input').fill(label);
-  await palette.locator(`.lm-CommandPalette-item[data-command="${commandId}"]`, { hasText: label }).first().click();
-}
 
 const projectsPanel = (page: Page) => page.getByRole('region', { name: 'HubShare Projects' });
 
@@ -89,8 +70,7 @@ test.describe('the Projects panel', () => {
   });
 
   test('lists a published folder under "My projects" and "On this server"', async ({ page, request }, testInfo) => {
-    const auth = { Authorization: `token ${token}` };
-    // A folder with a notebook, created and published through Jupyter's own API and the agent.
+        // A folder with a notebook, created and published through Jupyter's own API and the agent.
     expect((await request.put('/api/contents/survey', { headers: auth, data: { type: 'directory' } })).ok()).toBe(true);
     const file = await request.put('/api/contents/survey/answers.csv', {
       headers: auth,

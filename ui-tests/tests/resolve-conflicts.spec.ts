@@ -1,25 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { auth, openLab, runFromPalette } from './lab';
 
 // Runs after projects-panel.spec.ts (files run in name order): that one starts from an empty workspace.
 
-const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
-const auth = { Authorization: `token ${token}` };
-
-async function openLab(page: Page): Promise<void> {
-  await page.goto(`/lab?reset&token=${token}`);
-  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
-  await expect(page.locator('.jp-Launcher')).toBeVisible();
-}
-
-async function runFromPalette(page: Page, label: string, commandId: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+C');
-  const palette = page.locator('#command-palette');
-  await expect(palette).toBeVisible();
-  await palette.locator('input').fill(label);
-  await palette.locator(`.lm-CommandPalette-item[data-command="${commandId}"]`, { hasText: label }).first().click();
-}
 
 const notebook = (source: string) => ({
   cells: [

@@ -1,31 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { auth, openLab, runFromPalette, seriousViolations } from './lab';
 
 // Publishing from the file browser, teams, sharing and checking out — all from JupyterLab's own
 // menus, palette and dialogs.
-const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
-const auth = { Authorization: `token ${token}` };
 const repo = resolve(__dirname, '..', '..');
 
-async function openLab(page: Page): Promise<void> {
-  await page.goto(`/lab?reset&token=${token}`);
-  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
-  await expect(page.locator('.jp-Launcher')).toBeVisible();
-}
-
-async function runFromPalette(page: Page, label: string, commandId: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+C');
-  const palette = page.locator('#command-palette');
-  await expect(palette).toBeVisible();
-  await palette.locator('input').fill(label);
-  await palette.locator(`.lm-CommandPalette-item[data-command="${commandId}"]`, { hasText: label }).first().click();
-}
-
 async function expectAccessible(page: Page, selector: string): Promise<void> {
-  const violations = (await new AxeBuilder({ page }).include(selector).analyze()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  const violations = await seriousViolations(page, selector);
   expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
 }
 

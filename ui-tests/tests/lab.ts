@@ -1,0 +1,30 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** What every spec needs from the stack start-stack.sh runs: alice's JupyterLab and her token. */
+export const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
+export const auth = { Authorization: `token ${token}` };
+
+/** Opens JupyterLab in its default layout (`?reset`), once HubShare's plugins are active. */
+export async function openLab(page: Page): Promise<void> {
+  await page.goto(`/lab?reset&token=${token}`);
+  await expect(page.locator('#jp-main-dock-panel')).toBeVisible({ timeout: 60_000 });
+  // Plugins finish activating after the shell appears: wait for ours, and for the launcher that
+  // JupyterLab opens once its layout is restored.
+  await expect(page.getByRole('tab', { name: 'Projects' })).toBeVisible();
+  await expect(page.locator('.jp-Launcher')).toBeVisible();
+}
+
+/** Runs a command from the command palette, by its label and (to be exact) its command id. */
+export async function runFromPalette(page: Page, label: string, commandId: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+C');
+  const palette = page.locator('#command-palette');
+  await expect(palette).toBeVisible();
+  await palette.locator('input').fill(label);
+  await palette.locator(`.lm-CommandPalette-item[data-command="${commandId}"]`, { hasText: label }).first().click();
+}
+
+/** axe-core's serious and critical findings inside `selector`. */
+export async function seriousViolations(page: Page, selector: string) {
+  return (await new AxeBuilder({ page }).include(selector).analyze()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+}
