@@ -1,4 +1,5 @@
-"""The `hubshare` command in a Python environment: runs the bundled Node CLI with `node`."""
+"""The `hubshare` and `hubshare-service` commands in a Python environment: each runs its bundled
+Node program with `node`."""
 
 from __future__ import annotations
 
@@ -7,13 +8,25 @@ import shutil
 import sys
 from pathlib import Path
 
-CLI_SCRIPT = Path(__file__).parent / "node" / "hubshare.cjs"
+NODE_DIR = Path(__file__).parent / "node"
+CLI_SCRIPT = NODE_DIR / "hubshare.cjs"
+SERVICE_SCRIPT = NODE_DIR / "service.cjs"
+
+
+def _run_with_node(command: str, script: Path) -> None:
+    node = shutil.which(os.environ.get("HUBSHARE_NODE", "node"))
+    if node is None:
+        sys.stderr.write(f"{command}: Node.js is needed but no `node` is on PATH; ask your admin for Node.js 20.\n")
+        sys.exit(5)
+    # Replace this process with node running the bundled program: arguments pass through unchanged.
+    os.execv(node, [node, str(script), *sys.argv[1:]])  # noqa: S606 (no shell involved)
 
 
 def main() -> None:
-    node = shutil.which(os.environ.get("HUBSHARE_NODE", "node"))
-    if node is None:
-        sys.stderr.write("hubshare: Node.js is needed but no `node` is on PATH; ask your admin for Node.js 20.\n")
-        sys.exit(5)
-    # Replace this process with node running the bundled CLI: arguments pass through unchanged.
-    os.execv(node, [node, str(CLI_SCRIPT), *sys.argv[1:]])  # noqa: S606 (no shell involved)
+    """`hubshare`: publish, check out, push and pull from a terminal."""
+    _run_with_node("hubshare", CLI_SCRIPT)
+
+
+def service_main() -> None:
+    """`hubshare-service`: the hub-wide service (under JupyterHub, as a managed service)."""
+    _run_with_node("hubshare-service", SERVICE_SCRIPT)

@@ -28,8 +28,8 @@ bash scripts/build-if-needed.sh
 
 step "Lint"
 npx eslint .
-.venv/bin/ruff check jupyterlab_hubshare scripts ui-tests
-.venv/bin/ruff format --check jupyterlab_hubshare scripts ui-tests
+.venv/bin/ruff check jupyterlab_hubshare scripts ui-tests deploy
+.venv/bin/ruff format --check jupyterlab_hubshare scripts ui-tests deploy
 
 step "Typecheck"
 npm run --silent typecheck
