@@ -47,7 +47,7 @@ def test_proxies_an_authenticated_request_to_a_real_agent(start_jupyter, hubshar
     assert status["service"] == {
         "url": hubshare_service.url,
         "reachable": True,
-        "user": {"name": "alice", "admin": False},
+        "user": {"name": "alice", "admin": False, "teams": []},
         "problem": None,
     }
     assert token not in response.body.decode()
@@ -130,7 +130,7 @@ def test_runs_an_embedded_service_for_one_user_when_none_is_configured(start_jup
     jupyter = start_jupyter(env={"HUBSHARE_URL": ""})
     status = jupyter.api("hubshare/api/status", token=jupyter.token).json()
     assert status["service"]["reachable"] is True
-    assert status["service"]["user"] == {"name": local_user_name(), "admin": True}
+    assert status["service"]["user"] == {"name": local_user_name(), "admin": True, "teams": []}
     assert status["service"]["url"].startswith("http://127.0.0.1:")
     data_dir = tmp_path / "data-0" / "hubshare"
     assert (data_dir / "hubshare.sqlite3").exists()
