@@ -47,4 +47,7 @@ step "pytest"
 step "Playwright (Debian chromium)"
 npx playwright test --config ui-tests/playwright.config.ts
 
+step "Playwright on a real JupyterHub (Debian's jupyterhub, installed if missing)"
+npx playwright test --config ui-tests/hub/playwright.hub.config.ts
+
 step "All checks passed"

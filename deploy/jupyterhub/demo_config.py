@@ -31,3 +31,12 @@ c.Spawner.environment = {
     "PYTHONPATH": str(run / "pythonpath"),
     "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
 }
+
+# The end-to-end test (ui-tests/hub/) acts as the hub admin through a service token of its own,
+# and lets agents clone from a git server on loopback (its stand-in for the internet).
+if os.environ.get("HUB_E2E_ADMIN_TOKEN"):
+    c.JupyterHub.services.append({"name": "e2e-admin", "api_token": os.environ["HUB_E2E_ADMIN_TOKEN"]})
+    c.JupyterHub.load_roles.append(
+        {"name": "e2e-admin", "scopes": ["admin:groups", "admin:users", "list:users"], "services": ["e2e-admin"]}
+    )
+    c.Spawner.environment["HUBSHARE_ALLOW_HTTP_LOOPBACK"] = "1"

@@ -1,0 +1,41 @@
+import { defineConfig } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+
+// The whole story on a real JupyterHub (deploy/jupyterhub/): the hub, its proxy, the HubShare
+// service it manages, and one single-user server per person, spawned on login.
+process.env.HUB_PORT ??= '18000';
+process.env.HUBSHARE_SERVICE_PORT ??= '18865';
+process.env.HUB_E2E_ADMIN_TOKEN ??= randomBytes(24).toString('hex');
+const hubUrl = `http://127.0.0.1:${process.env.HUB_PORT}`;
+
+export default defineConfig({
+  testDir: '.',
+  outputDir: '../test-results/hub',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 240_000,
+  expect: { timeout: 30_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: hubUrl,
+    viewport: { width: 1280, height: 800 },
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    video: 'off',
+    launchOptions: {
+      executablePath: process.env.HUBSHARE_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+    }
+  },
+  webServer: {
+    command: 'bash ui-tests/hub/start-hub.sh',
+    cwd: '../..',
+    url: `${hubUrl}/hub/api`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 }
+  }
+});
