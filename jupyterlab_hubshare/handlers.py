@@ -6,9 +6,11 @@ import asyncio
 import json
 import socket
 from typing import Any
+from urllib.parse import quote
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
 from tornado import httpclient, httputil, netutil, web
 from tornado.simple_httpclient import SimpleAsyncHTTPClient
 
@@ -107,8 +109,19 @@ class AgentProxyHandler(APIHandler):
                 return
             await write(chunk)
 
+    def _agent_path(self) -> str:
+        """The path after `/hubshare/` exactly as the browser sent it, still percent-encoded.
+
+        Tornado decodes `path_args`; sent on decoded, `%20` would break the request line, `%3F`
+        and `%23` would cut a file name short and `%2F` would add path segments.
+        """
+        prefix = url_path_join(self.base_url, "hubshare/")
+        if self.request.path.startswith(prefix):
+            return self.request.path[len(prefix) :]
+        return quote(self.path_args[0], safe="/")
+
     async def _forward(self) -> httpclient.HTTPResponse:
-        url = "http://hubshare-agent/" + self.path_args[0]
+        url = "http://hubshare-agent/" + self._agent_path()
         if self.request.query:
             url += "?" + self.request.query
         headers = httputil.HTTPHeaders()

@@ -159,6 +159,7 @@ def test_page_views_need_a_signed_link_instead_of_a_login(start_jupyter, hubshar
     jupyter = start_jupyter(env={"HUBSHARE_URL": hubshare_service.url, "HUBSHARE_TOKEN": token})
     (jupyter.root_dir / "site").mkdir()
     (jupyter.root_dir / "site" / "index.html").write_text("<h1>Home</h1>")
+    (jupyter.root_dir / "site" / "my notes?.html").write_text("<p>spaced</p>")
     as_json = {"method": "POST", "content_type": "application/json", "token": jupyter.token}
     published = jupyter.api("hubshare/api/checkouts/publish", data=b'{"path": "site", "name": "site"}', **as_json)
     assert published.status == 201, published.body
@@ -186,6 +187,11 @@ def test_page_views_need_a_signed_link_instead_of_a_login(start_jupyter, hubshar
     policies = [value for name, value in page.header_lines if name.lower() == "content-security-policy"]
     assert len(policies) == 1
     assert policies[0].startswith("sandbox allow-scripts")
+
+    # Names are passed on exactly as sent: a space or a "?" in a file name stays part of it.
+    spaced = request(view + "my%20notes%3F.html")
+    assert spaced.status == 200
+    assert b"<p>spaced</p>" in spaced.body
 
     link = view.split("/hubshare/view/")[1].split("/")[0]
     forged = request(view.replace(link, "1700000000.forged"))

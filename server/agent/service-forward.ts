@@ -30,6 +30,9 @@ export async function forwardToService(
 ): Promise<void> {
   const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
   let answer: globalThis.Response;
+  // The timeout covers waiting for the answer's headers, not streaming a large file afterwards.
+  const waiting = new AbortController();
+  const timer = setTimeout(() => waiting.abort(), 60_000);
   try {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.body !== undefined;
     answer = await fetch(`${connection.url}${path}${query}`, {
@@ -41,10 +44,12 @@ export async function forwardToService(
       },
       body: hasBody ? JSON.stringify(req.body) : undefined,
       redirect: 'manual',
-      signal: AbortSignal.timeout(60_000)
+      signal: waiting.signal
     });
   } catch {
     throw new ServiceUnavailable(`The HubShare service at ${connection.url} cannot be reached.`, 'unreachable');
+  } finally {
+    clearTimeout(timer);
   }
   res.status(answer.status);
   for (const name of PASSED_HEADERS) {

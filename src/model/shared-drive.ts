@@ -42,6 +42,18 @@ export interface BrowseApi {
 
 const encodePath = (path: string) => path.split('/').map(encodeURIComponent).join('/');
 
+/**
+ * The parts of a drive path. `.`, `..` and empty parts are refused: joined into the agent's URL
+ * they would leave `hubshare/` on this server.
+ */
+function partsOf(localPath: string): string[] {
+  const parts = localPath.split('/').filter(part => part !== '');
+  if (parts.some(part => part === '.' || part === '..')) {
+    throw new Error(`"${localPath}" is not a path inside a shared project.`);
+  }
+  return parts;
+}
+
 export const browseApi: BrowseApi = {
   projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
   tree: (project, path) => requestAPI<TreeAnswer>(`api/browse/${project}/tree/HEAD${path ? `/${encodePath(path)}` : ''}`),
@@ -120,7 +132,7 @@ export class SharedDrive implements Contents.IDrive {
   }
 
   async get(localPath: string, options: Contents.IFetchOptions = {}): Promise<Contents.IModel> {
-    const parts = localPath.split('/').filter(Boolean);
+    const parts = partsOf(localPath);
     if (parts.length === 0) {
       const owners = [...new Set((await this.api.projects()).map(project => project.owner))].sort();
       return this.folder('', owners.map(owner => this.folder(owner, null)));
@@ -132,7 +144,7 @@ export class SharedDrive implements Contents.IDrive {
       }
       return this.folder(parts[0], projects.map(project => this.folder(`${project.owner}/${project.name}`, null, project.updatedAt)));
     }
-    const project = `${parts[0]}/${parts[1]}`;
+    const project = `${encodeURIComponent(parts[0])}/${encodeURIComponent(parts[1])}`;
     const inside = parts.slice(2).join('/');
     const answer = await this.api.tree(project, inside);
     const modified = await this.dateOf(project, answer.commit);
@@ -157,8 +169,8 @@ export class SharedDrive implements Contents.IDrive {
   }
 
   async getDownloadUrl(localPath: string): Promise<string> {
-    const parts = localPath.split('/').filter(Boolean);
-    return this.api.downloadUrl(`${parts[0]}/${parts[1]}`, parts.slice(2).join('/'));
+    const parts = partsOf(localPath);
+    return this.api.downloadUrl(`${encodeURIComponent(parts[0])}/${encodeURIComponent(parts[1])}`, parts.slice(2).join('/'));
   }
 
   newUntitled(options: Contents.ICreateOptions = {}): Promise<Contents.IModel> {

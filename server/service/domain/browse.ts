@@ -67,6 +67,11 @@ const MAX_LOG_LIMIT = 200;
 const MAX_LOG_WALK = 20_000;
 /** Text diffs of files larger than this are omitted. */
 const MAX_PATCH_BYTES = 512 * 1024;
+/** Lines a text diff may edit, and how long it may take, before it is given up as too large. */
+const MAX_EDIT_LENGTH = 20_000;
+const MAX_DIFF_MS = 500;
+/** All patches of one answer together. */
+const MAX_DIFF_TOTAL_MS = 3_000;
 /** Total patch text of one diff answer. */
 const MAX_DIFF_BYTES = 4 * 1024 * 1024;
 
@@ -264,8 +269,9 @@ export class Browse {
       const changes: FileChange[] = [];
       await this.compareTrees(source, fromTree, toTree, path, changes);
       let budget = MAX_DIFF_BYTES;
+      const deadline = Date.now() + MAX_DIFF_TOTAL_MS;
       for (const change of changes) {
-        budget -= await this.addPatch(source, change, budget);
+        budget -= Date.now() < deadline ? await this.addPatch(source, change, budget) : this.omit(change);
       }
       return { from, to, path, files: changes };
     });
@@ -442,8 +448,16 @@ export class Browse {
     }
   }
 
+  private omit(change: FileChange): number {
+    change.patchOmitted = 'too-large';
+    return 0;
+  }
+
   /** Adds a unified diff to a text change; returns the bytes it used of the budget. */
   private async addPatch(source: ObjectSource, change: FileChange, budget: number): Promise<number> {
+    if (budget <= 0) {
+      return this.omit(change);
+    }
     const read = async (id: string | null) => (id ? await source.read(id) : null);
     const infos = await Promise.all([change.oldId ? source.info(change.oldId) : null, change.newId ? source.info(change.newId) : null]);
     if (infos.some(info => info && info.size > MAX_PATCH_BYTES)) {
@@ -456,13 +470,17 @@ export class Browse {
       change.patchOmitted = 'binary';
       return 0;
     }
+    // Bounded: two very different large files would otherwise hold the service's one thread for minutes.
     const patch = createTwoFilesPatch(
       change.oldId ? `a/${change.path}` : '/dev/null',
       change.newId ? `b/${change.path}` : '/dev/null',
       before?.data.toString('utf8') ?? '',
-      after?.data.toString('utf8') ?? ''
+      after?.data.toString('utf8') ?? '',
+      undefined,
+      undefined,
+      { maxEditLength: MAX_EDIT_LENGTH, timeout: MAX_DIFF_MS }
     );
-    if (patch.length > budget) {
+    if (patch === undefined || patch.length > budget) {
       change.patchOmitted = 'too-large';
       return 0;
     }

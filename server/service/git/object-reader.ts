@@ -92,33 +92,59 @@ class CatFileProcess {
   stream(object: string, destination: Writable, onInfo: (info: ObjectInfo | null) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       let abandoned = false;
+      let failure: Error | null = null;
+      const resume = () => this.child.stdout.resume();
+      // Whatever happens to the destination, git's output flows again once this request is over,
+      // so the next request on this process is answered.
+      const settle = (error?: Error) => {
+        destination.off('close', abandon);
+        destination.off('drain', resume);
+        resume();
+        if (error) {
+          reject(error);
+        } else {
+          resolve();
+        }
+      };
       const abandon = () => {
         abandoned = true;
-        this.child.stdout.resume();
+        destination.off('drain', resume);
+        resume();
       };
-      destination.once('close', abandon);
+      if (destination.destroyed || destination.writableEnded) {
+        abandon();
+      } else {
+        destination.once('close', abandon);
+      }
       this.send('contents', object, {
         onInfo: info => {
-          onInfo(info);
+          try {
+            onInfo(info);
+          } catch (error) {
+            // The caller refused the object: nothing of it is written; the rest is read and dropped.
+            abandoned = true;
+            if (!info) {
+              settle(error as Error);
+            } else {
+              failure = error as Error;
+            }
+            return;
+          }
           if (!info) {
-            destination.off('close', abandon);
-            resolve();
+            settle();
           }
         },
         onChunk: chunk => {
-          if (!abandoned && !destination.write(chunk)) {
+          if (abandoned || destination.destroyed) {
+            return;
+          }
+          if (!destination.write(chunk)) {
             this.child.stdout.pause();
-            destination.once('drain', () => this.child.stdout.resume());
+            destination.once('drain', resume);
           }
         },
-        onEnd: () => {
-          destination.off('close', abandon);
-          resolve();
-        },
-        onError: error => {
-          destination.off('close', abandon);
-          reject(error);
-        }
+        onEnd: () => settle(failure ?? undefined),
+        onError: error => settle(error)
       });
     });
   }
@@ -280,6 +306,9 @@ export class ObjectReader {
       if (this.closed) {
         throw new ObjectReaderError('the object reader is closed');
       }
+      for (const dead of this.slots.filter(slot => !slot.busy && !slot.process.alive)) {
+        this.remove(dead);
+      }
       const idle = this.slots.find(slot => slot.gitDir === gitDir && !slot.busy && slot.process.alive);
       if (idle) {
         clearTimeout(idle.idleTimer);
@@ -324,5 +353,9 @@ export class ObjectReader {
       this.slots.splice(index, 1);
     }
     slot.process.close();
+    // A place came free: every waiter looks again (each re-checks the limits in its loop).
+    for (const waiter of this.waiting.splice(0)) {
+      waiter.wake();
+    }
   }
 }

@@ -97,6 +97,36 @@ describe('the pooled git cat-file reader', () => {
     expect(again?.data.toString()).toBe('alpha\n');
   });
 
+  it('answers the next request after a destination that was gone before the bytes came', async () => {
+    reader = new ObjectReader(git, { perRepository: 1, total: 1, idleMs: 60_000 });
+    const gone = new SlowSink();
+    gone.destroy();
+    await reader.with(one.gitDir, source => source.stream(one.ids['big.bin'], gone, () => {}));
+    const again = await reader.with(one.gitDir, source => source.read(one.ids['a.txt']));
+    expect(again?.data.toString()).toBe('alpha\n');
+  });
+
+  it('rejects (and keeps serving) when the caller refuses the object it is about to stream', async () => {
+    reader = new ObjectReader(git, { perRepository: 1, total: 1, idleMs: 60_000 });
+    const refuse = () => {
+      throw new Error('not this one');
+    };
+    await expect(reader.with(one.gitDir, source => source.stream('0'.repeat(40), new SlowSink(), refuse))).rejects.toThrow('not this one');
+    await expect(reader.with(one.gitDir, source => source.stream(one.ids['big.bin'], new SlowSink(), refuse))).rejects.toThrow('not this one');
+    expect((await reader.with(one.gitDir, source => source.read(one.ids['a.txt'])))?.data.toString()).toBe('alpha\n');
+  });
+
+  it('wakes a waiter when a process it waited for is stopped', async () => {
+    reader = new ObjectReader(git, { perRepository: 1, total: 1, idleMs: 60_000 });
+    let release: () => void = () => {};
+    const held = reader.with(one.gitDir, () => new Promise<void>(done => (release = done)));
+    const waiting = reader.with(two.gitDir, source => source.read(two.ids['b.txt']));
+    await new Promise(resolve => setTimeout(resolve, 20));
+    release();
+    await held;
+    expect((await waiting)?.data.toString()).toBe('beta\n');
+  });
+
   it('replaces a process that died, and refuses object names that span lines', async () => {
     reader = new ObjectReader(git, { perRepository: 1, total: 1, idleMs: 60_000 });
     await expect(reader.with(one.gitDir, source => source.read(`${one.ids['a.txt']}\ninfo HEAD`))).rejects.toThrow(/single lines/);
