@@ -28,6 +28,18 @@ export async function requestAPI<T>(
 }
 
 /**
+ * `requestAPI` with a JSON body (or none): the one way the frontend sends a change.
+ * @throws HubShareRequestError as `requestAPI`.
+ */
+export function sendJSON<T>(endPoint: string, method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', body?: unknown): Promise<T> {
+  return requestAPI<T>(endPoint, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+}
+
+/**
  * The same seam for answers that are not JSON (file bytes): the response itself when it is OK.
  * @throws HubShareRequestError as requestAPI does.
  */

@@ -2,7 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { FilterBox, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { projectsIcon } from '../icons';
-import { type CheckoutSummary, type ConnectionState, filteredListing, type Listing, type ProjectSummary } from '../model/agent-status';
+import { type CheckoutSummary, type ConnectionState, filteredListing, hubShareProject, type Listing, type ProjectSummary } from '../model/agent-status';
 import { badgeOf, type CheckoutStatus } from '../model/checkout-status';
 import type { ConnectionModel } from '../model/connection-model';
 import { LastChangeView, StatusBadgeView } from './status-badge';
@@ -164,7 +164,7 @@ function CheckoutRow({
   const [busy, setBusy] = React.useState(false);
   const name = checkout.path || trans.__('(the root folder)');
   // Known once its status is: a HubShare project (`owner/name`), not a clone from a URL.
-  const project = status && /^[^/:]+\/[^/:]+$/.test(status.project) ? status.project : null;
+  const project = hubShareProject(status?.project);
   // One operation at a time per row: the buttons stay disabled until it has finished.
   const run = (operation: (path: string) => Promise<void>) => {
     setBusy(true);

@@ -98,3 +98,11 @@ export function filteredListing(listing: Listing, keeps: (text: string) => boole
     sharedWithMe: listing.sharedWithMe.filter(keepsProject)
   };
 }
+
+/**
+ * `owner/name` when the text names a HubShare project, else null (a checkout cloned from a URL
+ * names its URL instead).
+ */
+export function hubShareProject(text: unknown): string | null {
+  return typeof text === 'string' && /^[^/:]+\/[^/:]+$/.test(text) ? text : null;
+}

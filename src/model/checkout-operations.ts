@@ -1,4 +1,4 @@
-import { requestAPI } from '../request';
+import { sendJSON } from '../request';
 import type { ConflictedFile } from './checkout-status';
 
 /** How a pull ended, as the agent answers it. */
@@ -12,8 +12,7 @@ export interface CheckoutOperations {
   pull(path: string): Promise<PullOutcome>;
 }
 
-const post = <T>(endPoint: string, body: unknown) =>
-  requestAPI<T>(endPoint, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+const post = <T>(endPoint: string, body: unknown) => sendJSON<T>(endPoint, 'POST', body);
 
 export const checkoutOperations: CheckoutOperations = {
   push: path => post('api/checkouts/push', { path }),

@@ -1,5 +1,5 @@
 import { type ISignal, Signal } from '@lumino/signaling';
-import { HubShareRequestError, requestAPI, requestBytes } from '../request';
+import { HubShareRequestError, requestAPI, requestBytes, sendJSON } from '../request';
 import type { CheckoutStatus, ConflictedFile, ConflictKind } from './checkout-status';
 import { type FileKind, fileKindOf, type SideContent, sideContentOf } from './file-preview';
 
@@ -16,8 +16,7 @@ export interface ConflictApi {
   abort(checkout: string): Promise<void>;
 }
 
-const post = <T>(endPoint: string, body: unknown) =>
-  requestAPI<T>(endPoint, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+const post = <T>(endPoint: string, body: unknown) => sendJSON<T>(endPoint, 'POST', body);
 
 export const conflictApi: ConflictApi = {
   status: checkout => requestAPI<CheckoutStatus>(`api/checkouts/status?path=${encodeURIComponent(checkout)}`),

@@ -1,4 +1,4 @@
-import { requestAPI } from '../request';
+import { requestAPI, sendJSON } from '../request';
 import { StepModel } from './step-model';
 
 export type Level = 'read' | 'write' | 'admin';
@@ -51,36 +51,31 @@ export interface SharingApi {
   removeMember(team: string, user: string): Promise<void>;
 }
 
-const json = (method: string, body?: unknown): RequestInit => ({
-  method,
-  headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-  body: body === undefined ? undefined : JSON.stringify(body)
-});
 const segment = encodeURIComponent;
 
 export const sharingApi: SharingApi = {
   project: project => requestAPI(`api/projects/${project}`),
-  update: (project, changes) => requestAPI(`api/projects/${project}`, json('PATCH', changes)),
+  update: (project, changes) => sendJSON(`api/projects/${project}`, 'PATCH', changes),
   grants: project => requestAPI(`api/projects/${project}/grants`),
   grant: async (project, kind, name, level) => {
-    await requestAPI(`api/projects/${project}/grants/${kind}/${segment(name)}`, json('PUT', { level }));
+    await sendJSON(`api/projects/${project}/grants/${kind}/${segment(name)}`, 'PUT', { level });
   },
   revoke: async (project, kind, name) => {
-    await requestAPI(`api/projects/${project}/grants/${kind}/${segment(name)}`, json('DELETE'));
+    await sendJSON(`api/projects/${project}/grants/${kind}/${segment(name)}`, 'DELETE');
   },
   teams: async () => (await requestAPI<{ teams: TeamSummary[] }>('api/teams')).teams,
   team: name => requestAPI(`api/teams/${segment(name)}`),
   createTeam: async (name, description) => {
-    await requestAPI('api/teams', json('POST', { name, description }));
+    await sendJSON('api/teams', 'POST', { name, description });
   },
   deleteTeam: async name => {
-    await requestAPI(`api/teams/${segment(name)}`, json('DELETE'));
+    await sendJSON(`api/teams/${segment(name)}`, 'DELETE');
   },
   putMember: async (team, user, role) => {
-    await requestAPI(`api/teams/${segment(team)}/members/${segment(user)}`, json('PUT', { role }));
+    await sendJSON(`api/teams/${segment(team)}/members/${segment(user)}`, 'PUT', { role });
   },
   removeMember: async (team, user) => {
-    await requestAPI(`api/teams/${segment(team)}/members/${segment(user)}`, json('DELETE'));
+    await sendJSON(`api/teams/${segment(team)}/members/${segment(user)}`, 'DELETE');
   }
 };
 

@@ -10,18 +10,14 @@ import { ProjectHistoryWidget } from '../components/project-history';
 import { sharedIcon } from '../icons';
 import { ProjectHistoryModel } from '../model/project-history';
 import { SHARED_DRIVE_NAME, SharedDrive } from '../model/shared-drive';
-import { HubShareRequestError, requestAPI } from '../request';
+import { hubShareProject } from '../model/agent-status';
+import { HubShareRequestError, sendJSON } from '../request';
 
 const BROWSER_ID = 'jp-hubshare-shared-browser';
 /** Marks a document opened from the read-only drive (Ctrl+S there offers a checkout). */
 const READ_ONLY_DOCUMENT_CLASS = 'jp-HubShare-readOnlyDocument';
 /** The document kinds that get a "Check out to edit" button when they come from the drive. */
 const DOCUMENT_FACTORIES = ['Notebook', 'Editor', 'CSVTable', 'TSVTable', 'Image', 'Markdown Preview'];
-
-/** `owner/name` from a command's arguments, or null. */
-function projectArg(args: { project?: unknown }): string | null {
-  return typeof args.project === 'string' && /^[^/]+\/[^/]+$/.test(args.project) ? args.project : null;
-}
 
 /**
  * Copies a project into a new folder of the user's (its name, or name-2, name-3… if taken) and
@@ -32,11 +28,7 @@ async function checkOutToNewFolder(project: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const path = attempt === 1 ? name : `${name}-${attempt}`;
     try {
-      await requestAPI('api/checkouts/checkout', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ project, path })
-      });
+      await sendJSON('api/checkouts/checkout', 'POST', { project, path });
       return path;
     } catch (error) {
       if (!(error instanceof HubShareRequestError && error.code === 'folder_not_empty') || attempt >= 20) {
@@ -140,11 +132,11 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
     }
 
     app.commands.addCommand(CommandIDs.browseProject, {
-      label: args => (projectArg(args) ? trans.__('Browse %1 (read-only)', projectArg(args) ?? '') : trans.__('Browse a shared project')),
+      label: args => (hubShareProject(args.project) ? trans.__('Browse %1 (read-only)', hubShareProject(args.project) ?? '') : trans.__('Browse a shared project')),
       caption: trans.__('Look at the files of the latest push, without checking out'),
-      isEnabled: args => projectArg(args) !== null,
+      isEnabled: args => hubShareProject(args.project) !== null,
       execute: async args => {
-        const project = projectArg(args);
+        const project = hubShareProject(args.project);
         if (project) {
           labShell.activateById(browser.id);
           await browser.model.cd(`/${project}`);
@@ -152,11 +144,11 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     app.commands.addCommand(CommandIDs.showHistory, {
-      label: args => (projectArg(args) ? trans.__('History of %1', projectArg(args) ?? '') : trans.__('Show project history')),
+      label: args => (hubShareProject(args.project) ? trans.__('History of %1', hubShareProject(args.project) ?? '') : trans.__('Show project history')),
       caption: trans.__('Who pushed what and when, and what changed'),
-      isEnabled: args => projectArg(args) !== null,
+      isEnabled: args => hubShareProject(args.project) !== null,
       execute: args => {
-        const project = projectArg(args);
+        const project = hubShareProject(args.project);
         if (!project) {
           return;
         }

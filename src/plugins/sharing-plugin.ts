@@ -8,13 +8,13 @@ import { CheckoutBody, CloneBody, PublishBody, suggestProjectName } from '../com
 import { shareDialogBody, teamsDialogBody } from '../components/sharing-dialogs';
 import type { ConnectionModel } from '../model/connection-model';
 import { ShareModel, sharingApi, TeamsModel, type Visibility } from '../model/sharing';
-import { requestAPI } from '../request';
+import { hubShareProject } from '../model/agent-status';
+import { requestAPI, sendJSON } from '../request';
 import { IProjectsModel } from '../tokens';
 
 export const SHARING_PLUGIN_ID = 'jupyterlab-hubshare:sharing';
 
-const post = <T>(endPoint: string, body: unknown) =>
-  requestAPI<T>(endPoint, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+const post = <T>(endPoint: string, body: unknown) => sendJSON<T>(endPoint, 'POST', body);
 
 const stringArg = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
 
@@ -173,7 +173,7 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
         if (!project) {
           const folder = folderArg(args);
           const status = folder ? await requestAPI<{ project: string }>(`api/checkouts/status?path=${encodeURIComponent(folder)}`).catch(() => null) : null;
-          project = status && /^[^/:]+\/[^/:]+$/.test(status.project) ? status.project : null;
+          project = hubShareProject(status?.project);
         }
         if (!project) {
           await showDialog({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentStatus, connectionStateOf, filteredListing, listingOf, type ProjectSummary } from '../../../src/model/agent-status';
+import { type AgentStatus, connectionStateOf, filteredListing, hubShareProject, listingOf, type ProjectSummary } from '../../../src/model/agent-status';
 import type { CheckoutStatus } from '../../../src/model/checkout-status';
 import { type AgentApi, ConnectionModel } from '../../../src/model/connection-model';
 import { HubShareRequestError } from '../../../src/request';
@@ -245,5 +245,14 @@ describe('ConnectionModel.operate', () => {
     expect(events.slice(0, 3)).toEqual(['read starts', 'read ends', 'operation']);
     expect(events.slice(3)).toContain('read starts');
     model.dispose();
+  });
+});
+
+describe('hubShareProject', () => {
+  it('names a project as owner/name, and nothing for a clone URL or anything else', () => {
+    expect(hubShareProject('alice/study')).toBe('alice/study');
+    expect(hubShareProject('https://example.org/org/repo.git')).toBeNull();
+    expect(hubShareProject('alice')).toBeNull();
+    expect(hubShareProject(undefined)).toBeNull();
   });
 });
