@@ -1,4 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { rightClickFolder } from '../tests/lab';
 
 // The story on a real JupyterHub, two people in two browsers: alice publishes and shares with
 // the hub group "analysts"; bob, once the hub admin puts him in it, looks without pulling,
@@ -48,15 +49,6 @@ async function projectsPanel(page: Page) {
   }
   await panel.getByRole('button', { name: 'Refresh projects' }).click();
   return panel;
-}
-
-async function rightClickFolder(page: Page, name: string): Promise<void> {
-  if (!(await page.locator('#filebrowser').isVisible())) {
-    await page.getByRole('tab', { name: 'File Browser' }).click();
-  }
-  const item = page.locator('#filebrowser .jp-DirListing-item').filter({ has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) }) });
-  await expect(item).toBeVisible();
-  await item.click({ button: 'right' });
 }
 
 test('alice shares with a hub group, bob joins it, looks, checks out and pushes; leaving it shuts him out', async ({ browser }, testInfo) => {

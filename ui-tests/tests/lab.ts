@@ -28,3 +28,16 @@ export async function runFromPalette(page: Page, label: string, commandId: strin
 export async function seriousViolations(page: Page, selector: string) {
   return (await new AxeBuilder({ page }).include(selector).analyze()).violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Right-clicks a folder of the file browser by its exact name (opening the file browser first). */
+export async function rightClickFolder(page: Page, name: string): Promise<void> {
+  // The tab toggles the sidebar: click it only when the file browser is not showing.
+  if (!(await page.locator('#filebrowser').isVisible())) {
+    await page.getByRole('tab', { name: 'File Browser' }).click();
+  }
+  const item = page
+    .locator('#filebrowser .jp-DirListing-item')
+    .filter({ has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) }) });
+  await expect(item).toBeVisible({ timeout: 30_000 });
+  await item.click({ button: 'right' });
+}

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { auth, openLab, runFromPalette, seriousViolations } from './lab';
+import { auth, openLab, rightClickFolder, runFromPalette, seriousViolations } from './lab';
 
 // Publishing from the file browser, teams, sharing and checking out — all from JupyterLab's own
 // menus, palette and dialogs.
@@ -10,18 +10,6 @@ const repo = resolve(__dirname, '..', '..');
 async function expectAccessible(page: Page, selector: string): Promise<void> {
   const violations = await seriousViolations(page, selector);
   expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
-}
-
-async function rightClickFolder(page: Page, name: string): Promise<void> {
-  // The tab toggles the sidebar: click it only when the file browser is not showing.
-  if (!(await page.locator('#filebrowser').isVisible())) {
-    await page.getByRole('tab', { name: 'File Browser' }).click();
-  }
-  const item = page
-    .locator('#filebrowser .jp-DirListing-item')
-    .filter({ has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) }) });
-  await expect(item).toBeVisible({ timeout: 30_000 });
-  await item.click({ button: 'right' });
 }
 
 test.describe('publishing, teams and sharing from JupyterLab', () => {
