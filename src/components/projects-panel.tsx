@@ -16,6 +16,8 @@ export interface CheckoutActions {
   resolve(path: string): Promise<void>;
   /** The Share dialog of the checkout's project. */
   share(path: string): void;
+  /** The Publish dialog for a folder cloned from a URL (which has no project to push to yet). */
+  publish(path: string): void;
   /** Shows the checkout's folder in the file browser. */
   openFolder(path: string): void;
   /** The history of the checkout's project (`owner/name`). */
@@ -29,6 +31,8 @@ export interface ProjectActions {
   history(project: string): void;
   /** The Check out dialog, with this project chosen. */
   checkOut(project: string): void;
+  /** The Share dialog (offered on projects the user administers). */
+  share(project: string): void;
   manageTeams(): void;
 }
 
@@ -134,6 +138,9 @@ function ProjectRow({
           <RowButton label={trans.__('Check out…')} ariaLabel={trans.__('Check out %1', full)} disabled={false} onClick={() => actions.checkOut(full)} />
           <RowButton label={trans.__('Browse')} ariaLabel={trans.__('Browse %1 without checking out', full)} disabled={false} onClick={() => actions.browse(full)} />
           <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', full)} disabled={false} onClick={() => actions.history(full)} />
+          {project.myLevel === 'admin' && (
+            <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', full)} disabled={false} onClick={() => actions.share(full)} />
+          )}
         </span>
       )}
     </li>
@@ -181,10 +188,16 @@ function CheckoutRow({
           ) : (
             <>
               <RowButton label={trans.__('Pull')} ariaLabel={trans.__('Pull %1', name)} disabled={busy} onClick={() => run(actions.pull)} />
-              <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy} onClick={() => run(actions.push)} />
+              {checkout.source === 'project' && (
+                <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy} onClick={() => run(actions.push)} />
+              )}
             </>
           )}
-          <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />
+          {checkout.source === 'project' ? (
+            <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />
+          ) : (
+            <RowButton label={trans.__('Publish…')} ariaLabel={trans.__('Publish %1 as a project', name)} disabled={busy} onClick={() => actions.publish(checkout.path)} />
+          )}
           <RowButton label={trans.__('Open')} ariaLabel={trans.__('Open the folder %1', name)} disabled={false} onClick={() => actions.openFolder(checkout.path)} />
           {project && (
             <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', name)} disabled={false} onClick={() => actions.history(project)} />

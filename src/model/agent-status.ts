@@ -26,6 +26,8 @@ export interface ProjectSummary {
 export interface CheckoutSummary {
   /** Relative to Jupyter's root, as in the file browser. */
   path: string;
+  /** Pulls from a HubShare project, or from a URL it was cloned from (then it can be published, not pushed). */
+  source: 'project' | 'url';
   /** A pull is waiting for the user to pick mine or theirs. */
   conflicted: boolean;
 }

@@ -8,6 +8,7 @@ import { CommandIDs, PALETTE_CATEGORY } from '../command-ids';
 import { ProjectsPanel } from '../components/projects-panel';
 import { projectsIcon } from '../icons';
 import { type CheckoutOperations, checkoutOperations } from '../model/checkout-operations';
+import type { CheckoutSummary } from '../model/agent-status';
 import { ConnectionModel } from '../model/connection-model';
 import type { CheckoutActions } from '../components/projects-panel';
 import { IProjectsModel } from '../tokens';
@@ -49,6 +50,7 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
       {
         ...rowActions,
         share: path => run(CommandIDs.share, { path }),
+        publish: path => run(CommandIDs.publish, { path }),
         openFolder: path => run('filebrowser:go-to-path', { path: `/${path}` }),
         history: project => run(CommandIDs.showHistory, { project })
       },
@@ -56,6 +58,7 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
         browse: project => run(CommandIDs.browseProject, { project }),
         history: project => run(CommandIDs.showHistory, { project }),
         checkOut: project => run(CommandIDs.checkOut, { project }),
+        share: project => run(CommandIDs.share, { project }),
         manageTeams: () => run(CommandIDs.manageTeams, {})
       }
     );
@@ -80,9 +83,9 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
     });
     // Push and Pull of a checkout: from the palette (the checkout holding the file browser's
     // folder) and from the right-click menu of a checkout's folder.
-    const checkoutOf = (args: { path?: unknown; isContextMenu?: unknown }): string | null => {
+    const checkoutOf = (args: { path?: unknown; isContextMenu?: unknown }): CheckoutSummary | null => {
       const listing = model.state.kind === 'connected' ? model.state.listing : null;
-      const paths = listing?.checkouts.map(checkout => checkout.path) ?? [];
+      const checkouts = listing?.checkouts ?? [];
       const selected = [...(browsers?.tracker.currentWidget?.selectedItems() ?? [])];
       const candidate =
         typeof args.path === 'string'
@@ -96,8 +99,14 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
         return null;
       }
       // The checkout that holds the folder (the folder itself, or the nearest one above it).
-      return paths.filter(path => candidate === path || candidate.startsWith(`${path}/`) || path === '').sort((a, b) => b.length - a.length)[0] ?? null;
+      return (
+        checkouts
+          .filter(({ path }) => candidate === path || candidate.startsWith(`${path}/`) || path === '')
+          .sort((a, b) => b.path.length - a.path.length)[0] ?? null
+      );
     };
+    // A folder cloned from a URL pulls from it, but has nothing to push to until it is published.
+    const applies = (id: string, checkout: CheckoutSummary | null) => checkout !== null && (id !== CommandIDs.push || checkout.source === 'project');
     for (const [id, label, action] of [
       [CommandIDs.push, trans.__('Push'), rowActions.push],
       [CommandIDs.pull, trans.__('Pull'), rowActions.pull]
@@ -105,12 +114,12 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
       app.commands.addCommand(id, {
         label: args => (args.isContextMenu ? label : id === CommandIDs.push ? trans.__('Push this project') : trans.__('Pull this project')),
         caption: id === CommandIDs.push ? trans.__('Send your changes to the project') : trans.__('Get the latest changes of the project'),
-        isEnabled: args => checkoutOf(args) !== null,
-        isVisible: args => !args.isContextMenu || checkoutOf(args) !== null,
+        isEnabled: args => applies(id, checkoutOf(args)),
+        isVisible: args => !args.isContextMenu || applies(id, checkoutOf(args)),
         execute: async args => {
-          const path = checkoutOf(args);
-          if (path !== null) {
-            await action(path);
+          const checkout = checkoutOf(args);
+          if (checkout !== null && applies(id, checkout)) {
+            await action(checkout.path);
           }
         }
       });

@@ -74,14 +74,16 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
       const items = browser ? [...browser.selectedItems()] : [];
       return items.length === 1 && items[0].type === 'directory' && !items[0].path.includes(':') ? items[0].path : null;
     };
-    const isCheckout = (path: string | null) => !!path && !!listing()?.checkouts.some(checkout => checkout.path === path);
+    const checkoutAt = (path: string | null) => (path === null ? undefined : listing()?.checkouts.find(checkout => checkout.path === path));
+    /** A checkout of a HubShare project (a folder cloned from a URL is not one until it is published). */
+    const isProjectCheckout = (path: string | null) => checkoutAt(path)?.source === 'project';
     const folderArg = (args: { path?: unknown }) => stringArg(args.path) ?? selectedFolder();
 
     app.commands.addCommand(CommandIDs.publish, {
       label: args => (args.isContextMenu ? trans.__('Publish as Project…') : trans.__('Publish a folder as a project…')),
       caption: trans.__('Share a folder of notebooks, data and code with other users, with versions'),
       isEnabled: () => connected(),
-      isVisible: args => !args.isContextMenu || (selectedFolder() !== null && !isCheckout(selectedFolder())),
+      isVisible: args => !args.isContextMenu || (selectedFolder() !== null && !isProjectCheckout(selectedFolder())),
       execute: async args => {
         const path = folderArg(args) ?? '';
         const body = new PublishBody({ path, name: suggestProjectName(path), visibility: defaultVisibility, shareWith: '' }, trans);
@@ -166,8 +168,8 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.share, {
       label: args => (args.isContextMenu ? trans.__('Share Project…') : trans.__('Share a project…')),
       caption: trans.__('Choose who can read, push to or manage a project'),
-      isEnabled: args => connected() && (stringArg(args.project) !== null || isCheckout(folderArg(args))),
-      isVisible: args => !args.isContextMenu || isCheckout(selectedFolder()),
+      isEnabled: args => connected() && (stringArg(args.project) !== null || isProjectCheckout(folderArg(args))),
+      isVisible: args => !args.isContextMenu || isProjectCheckout(selectedFolder()),
       execute: async args => {
         let project = stringArg(args.project);
         if (!project) {

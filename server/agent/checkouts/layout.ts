@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -14,6 +14,30 @@ export const PULL_STATE_FILE = 'hubshare-pull.json';
 /** Whether a pull in this checkout is waiting for the user to pick mine or theirs. */
 export function pullInProgress(root: string): boolean {
   return existsSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE));
+}
+
+/**
+ * Where a checkout pulls from, read from its git config file without running git (the listing
+ * asks this of every checkout): a HubShare `project`, or a `url` it was cloned from. Only a
+ * `hubshare.url` key makes it a clone; publishing one replaces that key with `hubshare.project`.
+ */
+export function checkoutSource(root: string): 'project' | 'url' {
+  let text: string;
+  try {
+    text = readFileSync(join(root, HUBSHARE_DIR, 'config'), 'utf8');
+  } catch {
+    return 'project';
+  }
+  let section = '';
+  for (const line of text.split('\n')) {
+    const header = /^\s*\[([^\]]*)\]/.exec(line);
+    if (header) {
+      section = header[1].trim().toLowerCase();
+    } else if (section === 'hubshare' && /^\s*url\s*=/i.test(line)) {
+      return 'url';
+    }
+  }
+  return 'project';
 }
 
 /** Whether `dir` is the root of a HubShare checkout. */

@@ -1,7 +1,7 @@
 import { BadRequest } from '../../shared/errors';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { Checkouts } from '../checkouts/checkouts';
-import { findCheckoutsUnder, pullInProgress } from '../checkouts/layout';
+import { checkoutSource, findCheckoutsUnder, pullInProgress } from '../checkouts/layout';
 import type { GitProgress } from '../git/git-runner';
 import { relativeToRoot, resolveInRoot } from '../paths';
 import { answerWithProgress } from '../progress-stream';
@@ -47,6 +47,7 @@ export function checkoutRoutes(
     res.json({
       checkouts: findCheckoutsUnder(deps.rootDir).map(root => ({
         path: relativeToRoot(deps.rootDir, root),
+        source: checkoutSource(root),
         conflicted: pullInProgress(root)
       }))
     });

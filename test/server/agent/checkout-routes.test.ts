@@ -68,7 +68,7 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
       status: 201,
       body: { path: 'study' }
     });
-    expect((await call('bob', 'GET', '/api/checkouts')).body).toEqual({ checkouts: [{ path: 'study', conflicted: false }] });
+    expect((await call('bob', 'GET', '/api/checkouts')).body).toEqual({ checkouts: [{ path: 'study', source: 'project', conflicted: false }] });
 
     writeFileSync(join(agents.bob.root, 'study', 'nb.ipynb'), notebook('"bob"'));
     expect((await call('bob', 'POST', '/api/checkouts/push', { path: 'study' })).body).toEqual({ pushed: true });

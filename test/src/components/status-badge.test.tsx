@@ -23,7 +23,7 @@ function status(root: string, state: CheckoutStatus['state'], lastChange: Checko
 }
 
 function connected(): ConnectionState {
-  const checkouts = ['clean', 'edited', 'behind', 'diverged', 'conflicted', 'new'].map(path => ({ path, conflicted: path === 'conflicted' }));
+  const checkouts = ['clean', 'edited', 'behind', 'diverged', 'conflicted', 'new'].map(path => ({ path, source: 'project' as const, conflicted: path === 'conflicted' }));
   const statuses = {
     clean: status('clean', 'clean', { by: 'bob', at: new Date(Date.now() - 5 * 60_000).toISOString() }),
     edited: status('edited', 'local-changes'),
@@ -33,7 +33,7 @@ function connected(): ConnectionState {
   return { kind: 'connected', status: agentStatus, userName: 'alice', listing: listingOf('alice', [], checkouts, statuses) };
 }
 
-const actions = { push: async () => undefined, pull: async () => undefined, resolve: async () => undefined, share: () => undefined, openFolder: () => undefined, history: () => undefined };
+const actions = { push: async () => undefined, pull: async () => undefined, resolve: async () => undefined, share: () => undefined, publish: () => undefined, openFolder: () => undefined, history: () => undefined };
 
 afterEach(cleanup);
 
@@ -62,6 +62,25 @@ describe('status badges on checkout rows', () => {
     expect(screen.getByRole('button', { name: 'Resolve conflicts in conflicted' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Pull conflicted' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Pull behind' })).toBeTruthy();
+  });
+
+  it('offer Pull and Publish, not Push or Share, on a folder cloned from a URL', async () => {
+    const published: string[] = [];
+    const state: ConnectionState = {
+      kind: 'connected',
+      status: agentStatus,
+      userName: 'alice',
+      listing: listingOf('alice', [], [{ path: 'survey', source: 'url', conflicted: false }], {
+        survey: { ...status('survey', 'clean'), project: 'https://example.org/org/survey.git' }
+      })
+    };
+    render(<ProjectsView state={state} trans={trans} onRefresh={() => undefined} actions={{ ...actions, publish: path => published.push(path) }} />);
+    expect(screen.getByRole('button', { name: 'Pull survey' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Push survey' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Share survey' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Show the history of survey' })).toBeNull();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Publish survey as a project' }));
+    expect(published).toEqual(['survey']);
   });
 });
 

@@ -13,16 +13,16 @@ describe('badgeOf', () => {
     ['behind', 'updates-available'],
     ['diverged', 'both']
   ] as const)('shows a %s checkout as %s', (state, badge) => {
-    expect(badgeOf({ path: 'survey', conflicted: false }, status(state))).toBe(badge);
+    expect(badgeOf({ path: 'survey', source: 'project', conflicted: false }, status(state))).toBe(badge);
   });
 
   it('shows conflicts from the quick listing, whatever an older full status said', () => {
-    expect(badgeOf({ path: 'survey', conflicted: true }, status('clean'))).toBe('conflicts');
-    expect(badgeOf({ path: 'survey', conflicted: true }, undefined)).toBe('conflicts');
+    expect(badgeOf({ path: 'survey', source: 'project', conflicted: true }, status('clean'))).toBe('conflicts');
+    expect(badgeOf({ path: 'survey', source: 'project', conflicted: true }, undefined)).toBe('conflicts');
   });
 
   it('does not guess before a full status has been read, nor from a conflict the listing says is over', () => {
-    expect(badgeOf({ path: 'survey', conflicted: false }, undefined)).toBe('unknown');
-    expect(badgeOf({ path: 'survey', conflicted: false }, status('conflicted'))).toBe('unknown');
+    expect(badgeOf({ path: 'survey', source: 'project', conflicted: false }, undefined)).toBe('unknown');
+    expect(badgeOf({ path: 'survey', source: 'project', conflicted: false }, status('conflicted'))).toBe('unknown');
   });
 });

@@ -60,15 +60,15 @@ function checkoutStatus(root: string, state: CheckoutStatus['state']): CheckoutS
 
 describe('listingOf', () => {
   it('splits readable projects into mine and shared with me', () => {
-    const listing = listingOf('alice', [project('alice', 'a'), project('bob', 'b')], [{ path: 'a', conflicted: false }]);
+    const listing = listingOf('alice', [project('alice', 'a'), project('bob', 'b')], [{ path: 'a', source: 'project', conflicted: false }]);
     expect(listing.mine.map(p => p.name)).toEqual(['a']);
     expect(listing.sharedWithMe.map(p => p.name)).toEqual(['b']);
-    expect(listing.checkouts).toEqual([{ path: 'a', conflicted: false }]);
+    expect(listing.checkouts).toEqual([{ path: 'a', source: 'project', conflicted: false }]);
   });
 
   it('keeps the statuses of checkouts still listed and drops the others', () => {
     const statuses = { a: checkoutStatus('a', 'behind'), gone: checkoutStatus('gone', 'clean') };
-    expect(listingOf('alice', [], [{ path: 'a', conflicted: false }], statuses).statuses).toEqual({ a: statuses.a });
+    expect(listingOf('alice', [], [{ path: 'a', source: 'project', conflicted: false }], statuses).statuses).toEqual({ a: statuses.a });
   });
 });
 
@@ -76,8 +76,8 @@ describe('filteredListing', () => {
   it('keeps checkouts by folder and projects by owner/name or description', () => {
     const described = { ...project('bob', 'climate'), description: 'Rainfall survey' };
     const listing = listingOf('alice', [project('alice', 'survey'), project('bob', 'notes'), described], [
-      { path: 'work/survey', conflicted: false },
-      { path: 'notes', conflicted: false }
+      { path: 'work/survey', source: 'project', conflicted: false },
+      { path: 'notes', source: 'project', conflicted: false }
     ]);
     const filtered = filteredListing(listing, text => text.toLowerCase().includes('survey'));
     expect(filtered.checkouts.map(c => c.path)).toEqual(['work/survey']);
@@ -153,8 +153,8 @@ describe('ConnectionModel', () => {
     const model = new ConnectionModel(
       api({
         checkouts: async () => [
-          { path: 'a', conflicted: false },
-          { path: 'b', conflicted: false }
+          { path: 'a', source: 'project', conflicted: false },
+          { path: 'b', source: 'project', conflicted: false }
         ],
         checkoutStatus: async path => {
           asked.push(path);
@@ -182,8 +182,8 @@ describe('ConnectionModel', () => {
     const model = new ConnectionModel(
       api({
         checkouts: async () => [
-          { path: 'a', conflicted },
-          { path: 'b', conflicted: false }
+          { path: 'a', source: 'project', conflicted },
+          { path: 'b', source: 'project', conflicted: false }
         ],
         checkoutStatus: async path => {
           asked.push(path);
@@ -214,7 +214,7 @@ describe('ConnectionModel.operate', () => {
     let finishRead: () => void = () => undefined;
     const model = new ConnectionModel(
       api({
-        checkouts: async () => [{ path: 'a', conflicted: true }],
+        checkouts: async () => [{ path: 'a', source: 'project', conflicted: true }],
         checkoutStatus: async path => {
           events.push('read starts');
           if (!events.includes('operation')) {

@@ -4,6 +4,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Checkouts } from '../../../../server/agent/checkouts/checkouts';
+import { checkoutSource } from '../../../../server/agent/checkouts/layout';
 import { type Listening, temporaryDirectory } from '../../http-harness';
 import { startTestService, type TestService } from '../../service/service-harness';
 import { hubshare, hubshareWithEnv, treeHash } from './checkout-harness';
@@ -163,8 +164,11 @@ describe('hubshare clone URL', () => {
     expect((await runLoopback(dest, 'pull')).code).toBe(0);
     expect(readFileSync(join(dest, 'data.csv'), 'utf8')).toBe('v2\n');
     expect((await runLoopback(dest, 'push')).err).toContain('publish it as a project of your own');
+    // The Projects panel offers Publish (not Push or Share) on a clone: it reads this, without git.
+    expect(checkoutSource(dest)).toBe('url');
 
     expect(await runLoopback(dest, 'publish', '--name', 'evolving-copy')).toMatchObject({ code: 0 });
+    expect(checkoutSource(dest)).toBe('project');
     writeFileSync(join(dest, 'data.csv'), 'mine\n');
     expect((await run(dest, 'push')).code).toBe(0);
     const copy = join(work.path, 'evolving-copy');
