@@ -132,6 +132,11 @@ export function ShareView({ model, trans }: { model: ShareModel; trans: Translat
             <option value="project">{trans.__('On, for those who can read it')}</option>
             <option value="hub">{trans.__('On, for everyone on the hub')}</option>
           </select>
+          {model.pagesUrl && (
+            <a className="jp-HubShare-pagesLink" href={model.pagesUrl} target="_blank" rel="noopener noreferrer">
+              {trans.__('Open the web pages')}
+            </a>
+          )}
         </div>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { requestAPI, sendJSON } from '../request';
+import { hubshareUrl, requestAPI, sendJSON } from '../request';
 import { StepModel } from './step-model';
 
 export type Level = 'read' | 'write' | 'admin';
@@ -49,6 +49,8 @@ export interface SharingApi {
   deleteTeam(name: string): Promise<void>;
   putMember(team: string, user: string, role: TeamRole): Promise<void>;
   removeMember(team: string, user: string): Promise<void>;
+  /** Where a project's web pages open in the browser (through the user's own server). */
+  pagesUrl(project: string): string;
 }
 
 const segment = encodeURIComponent;
@@ -76,7 +78,8 @@ export const sharingApi: SharingApi = {
   },
   removeMember: async (team, user) => {
     await sendJSON(`api/teams/${segment(team)}/members/${segment(user)}`, 'DELETE');
-  }
+  },
+  pagesUrl: project => hubshareUrl(`pages/${project}/`)
 };
 
 /**
@@ -98,6 +101,11 @@ export class ShareModel extends StepModel {
   /** Whether the user may change who has access (admins only; others see the list). */
   get canManage(): boolean {
     return this.settings?.myLevel === 'admin';
+  }
+
+  /** The address of the project's web pages while they are on, else null. */
+  get pagesUrl(): string | null {
+    return this.settings && this.settings.pages !== 'off' ? this.api.pagesUrl(this.project) : null;
   }
 
   load(): Promise<void> {

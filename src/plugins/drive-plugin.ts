@@ -1,7 +1,8 @@
 import { ILabShell, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, MainAreaWidget, Notification, showDialog, ToolbarButton } from '@jupyterlab/apputils';
+import { Dialog, ICommandPalette, MainAreaWidget, Notification, showDialog, showErrorMessage, ToolbarButton } from '@jupyterlab/apputils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import type { DocumentRegistry, IDocumentWidget } from '@jupyterlab/docregistry';
+import { refreshIcon } from '@jupyterlab/ui-components';
 import { DisposableDelegate } from '@lumino/disposable';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
@@ -91,7 +92,23 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
     browser.title.caption = trans.__('Shared files (read-only)');
     browser.node.setAttribute('aria-label', trans.__('Shared files, read-only'));
     browser.showLastModifiedColumn = true;
+    browser.toolbar.addItem(
+      'refresh',
+      new ToolbarButton({
+        icon: refreshIcon,
+        tooltip: trans.__('Refresh: show the latest pushes'),
+        onClick: () => void browser.model.refresh()
+      })
+    );
     labShell.add(browser, 'left', { rank: 660, type: 'HubShare Shared projects' });
+    // A project the user can no longer read (unshared, removed from its team, deleted) says so in
+    // the service's words, and the browser goes back to the projects they can still read.
+    browser.model.connectionFailure.connect((model, error) => {
+      if (error instanceof HubShareRequestError && (error.status === 403 || error.status === 404) && model.path !== `${SHARED_DRIVE_NAME}:`) {
+        void showErrorMessage(trans.__('This shared folder cannot be opened'), error.message);
+        void model.cd('/');
+      }
+    });
 
     // The path of the drive document the command is about: its argument, or the current document.
     const drivePathOf = (args: { path?: unknown }): string | null => {

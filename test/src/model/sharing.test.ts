@@ -54,7 +54,8 @@ function fakeApi(myLevel: Level = 'admin'): SharingApi & { calls: string[] } {
     removeMember: async (team, user) => {
       calls.push(`remove ${team} ${user}`);
       teams[team].members = teams[team].members.filter(member => member.name !== user);
-    }
+    },
+    pagesUrl: project => `/user/alice/hubshare/pages/${project}/`
   };
 }
 
@@ -71,8 +72,10 @@ describe('ShareModel', () => {
     expect(model.grants).toEqual({ users: [{ name: 'bob', level: 'admin' }], teams: [{ name: 'analysts', level: 'write' }] });
     await model.revoke('users', 'bob');
     expect(model.grants.users).toEqual([]);
+    expect(model.pagesUrl).toBeNull();
     await model.update({ pages: 'hub' });
     expect(model.settings?.pages).toBe('hub');
+    expect(model.pagesUrl).toBe('/user/alice/hubshare/pages/alice/study/');
     expect(model.busy).toBe(false);
   });
 
