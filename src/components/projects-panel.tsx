@@ -172,6 +172,9 @@ function CheckoutRow({
   const name = checkout.path || trans.__('(the root folder)');
   // Known once its status is: a HubShare project (`owner/name`), not a clone from a URL.
   const project = hubShareProject(status?.project);
+  // Gone or unshared: the files stay, Pull can be tried again (and says why not), nothing else applies.
+  const lost = status?.state === 'no-access';
+  const pushable = checkout.source === 'project' && !lost;
   // One operation at a time per row: the buttons stay disabled until it has finished.
   const run = (operation: (path: string) => Promise<void>) => {
     setBusy(true);
@@ -188,18 +191,17 @@ function CheckoutRow({
           ) : (
             <>
               <RowButton label={trans.__('Pull')} ariaLabel={trans.__('Pull %1', name)} disabled={busy} onClick={() => run(actions.pull)} />
-              {checkout.source === 'project' && (
+              {pushable && (
                 <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy} onClick={() => run(actions.push)} />
               )}
             </>
           )}
-          {checkout.source === 'project' ? (
-            <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />
-          ) : (
+          {pushable && <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />}
+          {checkout.source === 'url' && (
             <RowButton label={trans.__('Publish…')} ariaLabel={trans.__('Publish %1 as a project', name)} disabled={busy} onClick={() => actions.publish(checkout.path)} />
           )}
           <RowButton label={trans.__('Open')} ariaLabel={trans.__('Open the folder %1', name)} disabled={false} onClick={() => actions.openFolder(checkout.path)} />
-          {project && (
+          {project && !lost && (
             <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', name)} disabled={false} onClick={() => actions.history(project)} />
           )}
         </span>

@@ -16,6 +16,11 @@ function wordsOf(badge: Exclude<StatusBadge, 'unknown'>, trans: TranslationBundl
       return { label: trans.__('My changes and updates'), title: trans.__('You and others both changed files: pull, then push.') };
     case 'conflicts':
       return { label: trans.__('Conflicts'), title: trans.__('A pull is waiting for you to pick mine or theirs for some files.') };
+    case 'no-access':
+      return {
+        label: trans.__('No access'),
+        title: trans.__('The project is gone, or you no longer have access to it. The files here stay yours; nothing can be pulled or pushed.')
+      };
   }
 }
 

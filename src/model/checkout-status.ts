@@ -13,7 +13,11 @@ export interface ConflictedFile {
 export interface CheckoutStatus {
   root: string;
   project: string;
-  state: 'clean' | 'local-changes' | 'behind' | 'ahead' | 'diverged' | 'conflicted';
+  /**
+   * `no-access` is the panel's own: the agent answered that the project is gone or no longer
+   * readable (the files in the folder stay; nothing can be pulled or pushed).
+   */
+  state: 'clean' | 'local-changes' | 'behind' | 'ahead' | 'diverged' | 'conflicted' | 'no-access';
   changed: string[];
   behind: number;
   ahead: number;
@@ -22,8 +26,16 @@ export interface CheckoutStatus {
   lastChange: { by: string; at: string } | null;
 }
 
+/**
+ * What the panel keeps for a checkout whose project is gone or no longer readable: the last
+ * change it knew of, and nothing to push or pull.
+ */
+export function noAccessStatus(path: string, previous: CheckoutStatus | undefined): CheckoutStatus {
+  return { root: path, project: previous?.project ?? '', state: 'no-access', changed: [], behind: 0, ahead: 0, conflicts: [], lastChange: previous?.lastChange ?? null };
+}
+
 /** The badge a checkout row shows: what the user should do next, in one word or two. */
-export type StatusBadge = 'up-to-date' | 'my-changes' | 'updates-available' | 'both' | 'conflicts' | 'unknown';
+export type StatusBadge = 'up-to-date' | 'my-changes' | 'updates-available' | 'both' | 'conflicts' | 'no-access' | 'unknown';
 
 /**
  * The badge of a checkout from the quick listing (which knows only about conflicts) and the last
@@ -49,5 +61,7 @@ export function badgeOf(checkout: CheckoutSummary, status: CheckoutStatus | unde
     case 'conflicted':
       // A status read before the pull was finished or cancelled elsewhere; the listing says not.
       return 'unknown';
+    case 'no-access':
+      return 'no-access';
   }
 }

@@ -11,7 +11,7 @@ import {
   listingOf,
   type ProjectSummary
 } from './agent-status';
-import type { CheckoutStatus } from './checkout-status';
+import { type CheckoutStatus, noAccessStatus } from './checkout-status';
 
 /** The agent calls the model makes; injected so the model can be tested without a server. */
 export interface AgentApi {
@@ -195,9 +195,12 @@ export class ConnectionModel {
       this.reading.set(path, reading);
       try {
         status = await reading;
-      } catch {
-        // The badge stays as it was; the next round tries again, and operations report errors.
-        continue;
+      } catch (error) {
+        if (!(error instanceof HubShareRequestError && error.code === 'no_such_project')) {
+          // The badge stays as it was; the next round tries again, and operations report errors.
+          continue;
+        }
+        status = noAccessStatus(path, this.statusOf(path));
       } finally {
         if (this.reading.get(path) === reading) {
           this.reading.delete(path);

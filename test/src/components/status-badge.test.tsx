@@ -64,6 +64,22 @@ describe('status badges on checkout rows', () => {
     expect(screen.getByRole('button', { name: 'Pull behind' })).toBeTruthy();
   });
 
+  it('say No access on a checkout whose project is gone, leaving Pull (to try again) and Open', () => {
+    const state: ConnectionState = {
+      kind: 'connected',
+      status: agentStatus,
+      userName: 'alice',
+      listing: listingOf('alice', [], [{ path: 'study', source: 'project', conflicted: false }], { study: { ...status('study', 'clean'), state: 'no-access' } })
+    };
+    render(<ProjectsView state={state} trans={trans} onRefresh={() => undefined} actions={actions} />);
+    expect(screen.getByText('No access').getAttribute('title')).toMatch(/no longer have access/);
+    expect(screen.getByRole('button', { name: 'Pull study' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Open the folder study' })).toBeTruthy();
+    for (const gone of ['Push study', 'Share study', 'Show the history of study']) {
+      expect(screen.queryByRole('button', { name: gone })).toBeNull();
+    }
+  });
+
   it('offer Pull and Publish, not Push or Share, on a folder cloned from a URL', async () => {
     const published: string[] = [];
     const state: ConnectionState = {

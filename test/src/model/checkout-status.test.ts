@@ -11,7 +11,8 @@ describe('badgeOf', () => {
     ['local-changes', 'my-changes'],
     ['ahead', 'my-changes'],
     ['behind', 'updates-available'],
-    ['diverged', 'both']
+    ['diverged', 'both'],
+    ['no-access', 'no-access']
   ] as const)('shows a %s checkout as %s', (state, badge) => {
     expect(badgeOf({ path: 'survey', source: 'project', conflicted: false }, status(state))).toBe(badge);
   });

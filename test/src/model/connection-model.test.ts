@@ -206,6 +206,37 @@ describe('ConnectionModel', () => {
     expect(model.statusOf('a')?.state).toBe('conflicted');
     model.dispose();
   });
+
+  it('marks a checkout whose project is gone or unshared as no-access, keeps it on other errors, and clears it when access is back', async () => {
+    let answer: 'ok' | 'gone' | 'down' = 'ok';
+    const model = new ConnectionModel(
+      api({
+        checkouts: async () => [{ path: 'a', source: 'project', conflicted: false }],
+        checkoutStatus: async path => {
+          if (answer === 'gone') {
+            throw new HubShareRequestError(404, 'no_such_project', 'The project is gone, or you no longer have access to it.');
+          }
+          if (answer === 'down') {
+            throw new HubShareRequestError(502, 'service_unreachable', 'The HubShare service does not answer.');
+          }
+          return { ...checkoutStatus(path, 'clean'), lastChange: { by: 'bob', at: '2026-01-01T00:00:00Z' } };
+        }
+      }),
+      INTERVALS
+    );
+    await model.refresh();
+    await model.refreshCheckout('a');
+    answer = 'gone';
+    await model.refreshCheckout('a');
+    expect(model.statusOf('a')).toMatchObject({ state: 'no-access', project: 'alice/a', lastChange: { by: 'bob' } });
+    answer = 'down';
+    await model.refreshCheckout('a');
+    expect(model.statusOf('a')?.state).toBe('no-access');
+    answer = 'ok';
+    await model.refreshCheckout('a');
+    expect(model.statusOf('a')?.state).toBe('clean');
+    model.dispose();
+  });
 });
 
 describe('ConnectionModel.operate', () => {
