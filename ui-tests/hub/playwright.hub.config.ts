@@ -14,11 +14,13 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 240_000,
+  timeout: 540_000,
   expect: { timeout: 30_000 },
   reporter: [['list']],
   use: {
     baseURL: hubUrl,
+    // A step that fails says so in a minute, not at the end of the whole story's time.
+    actionTimeout: 60_000,
     viewport: { width: 1280, height: 800 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
