@@ -12,6 +12,9 @@ run = Path(os.environ["HUB_DEMO_DIR"])
 venv = Path(os.environ["HUB_DEMO_VENV"])
 
 c.JupyterHub.bind_url = f"http://127.0.0.1:{os.environ.get('HUB_PORT', '8000')}"
+# The hub's own API and the proxy's (8081 and 8001 by default): set apart so two hubs can run here.
+c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{os.environ.get('HUB_API_PORT', '8081')}"
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('HUB_PROXY_API_PORT', '8001')}"
 c.JupyterHub.db_url = f"sqlite:///{run / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(run / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(run / "jupyterhub-proxy.pid")

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 // The whole story on a real JupyterHub (deploy/jupyterhub/): the hub, its proxy, the HubShare
 // service it manages, and one single-user server per person, spawned on login.
 process.env.HUB_PORT ??= '18000';
+process.env.HUB_API_PORT ??= '18081';
+process.env.HUB_PROXY_API_PORT ??= '18001';
 process.env.HUBSHARE_SERVICE_PORT ??= '18865';
 process.env.HUB_E2E_ADMIN_TOKEN ??= randomBytes(24).toString('hex');
 const hubUrl = `http://127.0.0.1:${process.env.HUB_PORT}`;

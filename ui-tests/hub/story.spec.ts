@@ -84,6 +84,17 @@ async function internetRepository(): Promise<{ url: string; close(): Promise<voi
   };
 }
 
+/** Publishes alice's folder from the file browser's right-click menu, then opens its Share dialog. */
+async function publishAndShare(page: Page, folder: string) {
+  await rightClickFolder(page, folder);
+  await page.getByRole('menuitem', { name: 'Publish as Project…' }).click();
+  await page.locator('.jp-Dialog').getByRole('button', { name: 'Publish' }).click();
+  await expect(page.getByText(`Published alice/${folder}.`)).toBeVisible();
+  await rightClickFolder(page, folder);
+  await page.getByRole('menuitem', { name: 'Share Project…' }).click();
+  return page.locator('.jp-Dialog');
+}
+
 async function projectsPanel(page: Page) {
   const panel = page.getByRole('region', { name: 'HubShare Projects' });
   if (!(await panel.isVisible())) {
@@ -101,13 +112,7 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   expect((await contents(alice, 'alice', 'PUT', 'study', { type: 'directory' })).ok()).toBe(true);
   expect((await contents(alice, 'alice', 'PUT', 'study/analysis.ipynb', { type: 'notebook', content: JSON.parse(notebook('x = 1')) })).ok()).toBe(true);
   expect((await contents(alice, 'alice', 'PUT', 'study/data.csv', { type: 'file', format: 'text', content: 'site,count\nA,3\n' })).ok()).toBe(true);
-  await rightClickFolder(alice, 'study');
-  await alice.getByRole('menuitem', { name: 'Publish as Project…' }).click();
-  await alice.locator('.jp-Dialog').getByRole('button', { name: 'Publish' }).click();
-  await expect(alice.getByText('Published alice/study.')).toBeVisible();
-  await rightClickFolder(alice, 'study');
-  await alice.getByRole('menuitem', { name: 'Share Project…' }).click();
-  const share = alice.locator('.jp-Dialog');
+  const share = await publishAndShare(alice, 'study');
   await share.getByLabel('Share with a person or a team').selectOption('teams');
   await share.getByLabel('Team name').fill('analysts');
   await share.getByLabel('Access to give').selectOption('write');
@@ -204,12 +209,7 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   } finally {
     await internet.close();
   }
-  await rightClickFolder(alice, 'survey');
-  await alice.getByRole('menuitem', { name: 'Publish as Project…' }).click();
-  await alice.locator('.jp-Dialog').getByRole('button', { name: 'Publish' }).click();
-  await expect(alice.getByText('Published alice/survey.')).toBeVisible();
-  await rightClickFolder(alice, 'survey');
-  await alice.getByRole('menuitem', { name: 'Share Project…' }).click();
+  await publishAndShare(alice, 'survey');
   await share.getByLabel('Web pages').selectOption('project');
   const [pages] = await Promise.all([alice.context().waitForEvent('page'), share.getByRole('link', { name: 'Open the web pages' }).click()]);
   await expect(pages.getByRole('heading', { name: 'Survey tools' })).toBeVisible();
