@@ -209,7 +209,7 @@ export function TeamsView({ model, trans }: { model: TeamsModel; trans: Translat
                       <button
                         type="button"
                         className="jp-HubShare-textButton"
-                        disabled={!manage && person.name !== model.userName}
+                        disabled={team.source === 'hub' || (!manage && person.name !== model.userName)}
                         aria-label={person.name === model.userName ? trans.__('Leave %1', team.name) : trans.__('Remove %1 from %2', person.name, team.name)}
                         onClick={() => void model.removeMember(person.name)}
                       >

@@ -134,6 +134,17 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   await shared.locator('.jp-DirListing-item', { hasText: 'analysis.ipynb' }).dblclick();
   await expect(bob.locator('.jp-NotebookPanel').last().locator('.jp-RenderedHTMLCommon h1')).toContainText('Field study');
   await shot(bob, '2-bob-reads-without-pulling');
+  // The hub group is a team in HubShare, read-only there: its members are the hub's.
+  panel = await projectsPanel(alice);
+  await panel.getByRole('button', { name: 'Manage teams', exact: true }).click();
+  const teams = alice.locator('.jp-Dialog');
+  await teams.getByRole('button', { name: /analysts.*2 members · from JupyterHub/ }).click();
+  await expect(teams).toContainText('This team is a JupyterHub group: its members are managed in JupyterHub.');
+  await expect(teams.getByRole('row', { name: /bob/ })).toBeVisible();
+  await expect(teams.getByRole('button', { name: 'Leave analysts' })).toBeDisabled();
+  await expect(teams.getByLabel('User name to add')).toHaveCount(0);
+  await shot(alice, '2-alice-sees-the-hub-group-as-a-team');
+  await teams.getByRole('button', { name: 'Done' }).click();
 
   // 3. bob checks out, edits the notebook, pushes; alice pulls and has his change.
   panel = await projectsPanel(bob);
