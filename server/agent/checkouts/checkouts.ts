@@ -238,13 +238,7 @@ export class Checkouts {
         await git.run(['reset', '--hard', '--quiet', TRACKING]);
       });
     } catch (error) {
-      if (created) {
-        rmSync(root, { recursive: true, force: true });
-      } else {
-        for (const entry of readdirSync(root)) {
-          rmSync(join(root, entry), { recursive: true, force: true });
-        }
-      }
+      undoNewFolder(root, created);
       if (error instanceof AgentGitError) {
         throw new BadRequest(`Cloning ${url} failed: ${error.stderr.trim().split('\n').pop() ?? 'git refused it'}`, 'clone_failed');
       }
@@ -264,6 +258,7 @@ export class Checkouts {
     if (existsSync(root) && readdirSync(root).length > 0) {
       throw new BadRequest(`${root} already has files in it; check out into a new or empty folder.`, 'folder_not_empty');
     }
+    const created = !existsSync(root);
     mkdirSync(root, { recursive: true });
     try {
       await this.initialize(root, { kind: 'project', project: full });
@@ -274,7 +269,7 @@ export class Checkouts {
         }
       });
     } catch (error) {
-      rmSync(join(root, HUBSHARE_DIR), { recursive: true, force: true });
+      undoNewFolder(root, created);
       throw error;
     }
     return root;
@@ -538,19 +533,44 @@ export class Checkouts {
     return this.commitOf(git, 'HEAD');
   }
 
-  /** Fetches the project's main branch; false when the project has no commits yet. */
+  /**
+   * Fetches the project's main branch; false when the project has no commits yet.
+   * @throws BadRequest (`unsafe_repository`) when its files hold a top-level `.hubshare` (the
+   *   tracking ref then stays where it was).
+   */
   private async fetch(git: CheckoutGit, remote: Remote, options: { signal?: AbortSignal } = {}): Promise<boolean> {
     // A project's history is its main branch; a repository from the internet, its default branch.
     const source = remote.kind === 'project' ? MAIN : 'HEAD';
+    const before = await this.tracking(git);
     try {
       await git.run(['fetch', git.verbosity, '--no-tags', '--no-recurse-submodules', '--', this.remoteUrl(remote), `+${source}:${TRACKING}`], options);
-      return true;
     } catch (error) {
       if (error instanceof AgentGitError && /couldn't find remote ref|Couldn't find remote ref/.test(error.stderr)) {
         return false;
       }
       throw this.explain(error);
     }
+    await this.refuseOwnHubShareFolder(git, remote, before);
+    return true;
+  }
+
+  /**
+   * A checkout's history lives in its `.hubshare` folder: a tree with a top-level `.hubshare` of
+   * its own would, once checked out, replace that folder's files — its git config among them,
+   * whose settings (core.fsmonitor, credential helpers…) run commands. Such a tree is never
+   * checked out or merged: the tracking ref goes back to what it was and the user is told why.
+   * (git guards `.git` itself; any letter case is refused, for case-insensitive filesystems.)
+   */
+  private async refuseOwnHubShareFolder(git: CheckoutGit, remote: Remote, before: string | null): Promise<void> {
+    const names = (await git.run(['ls-tree', '--name-only', '-z', TRACKING])).split('\0');
+    if (!names.some(name => name.toLowerCase() === HUBSHARE_DIR)) {
+      return;
+    }
+    await git.run(before === null ? ['update-ref', '-d', TRACKING] : ['update-ref', TRACKING, before]);
+    throw new BadRequest(
+      `${this.describe(remote)} has a top-level ".hubshare" folder, where HubShare keeps a checkout's own history: HubShare will not check it out. Rename that folder in the repository.`,
+      'unsafe_repository'
+    );
   }
 
   /** The author and time of the latest commit on the project's main branch, as last fetched. */
@@ -648,6 +668,20 @@ export function parseProjectPath(raw: string): string {
     throw new BadRequest(`"${raw.slice(0, 80)}" is not a project: write it as OWNER/NAME.`, 'invalid_project');
   }
   return `${parseUserName(parts[0])}/${parseProjectName(parts[1])}`;
+}
+
+/**
+ * Leaves nothing of a refused clone or checkout: the folder it made, or everything it put into
+ * a folder that was empty before.
+ */
+function undoNewFolder(root: string, created: boolean): void {
+  if (created) {
+    rmSync(root, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of readdirSync(root)) {
+    rmSync(join(root, entry), { recursive: true, force: true });
+  }
 }
 
 /** The folder a clone goes to when none is named: the repository's name. */

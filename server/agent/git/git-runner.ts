@@ -31,9 +31,10 @@ export interface GitProgress {
 /**
  * Runs git on a checkout whose history lives in its own git directory (never the user's `.git`).
  * Configuration reaches git through GIT_CONFIG_COUNT in the child's environment: the token header,
- * disabled hooks, the protocol allow-list, the author; GIT_CONFIG_GLOBAL points at /dev/null so
- * the user's own git configuration cannot change what HubShare's git does. simple-git blocks these
- * by default; this module allows exactly those three categories, for values it sets itself.
+ * disabled hooks, fsmonitor and credential helpers, the protocol allow-list, the author;
+ * GIT_CONFIG_GLOBAL points at /dev/null so the user's own git configuration cannot change what
+ * HubShare's git does. simple-git blocks these by default; this module allows exactly those
+ * categories, for values it sets itself.
  */
 export class CheckoutGit {
   constructor(
@@ -45,6 +46,10 @@ export class CheckoutGit {
   private client(signal?: AbortSignal): SimpleGit {
     const config: [string, string][] = [
       ['core.hooksPath', '/dev/null'],
+      // Settings that run commands, off whatever the repository's config says (a second guard:
+      // the checkouts engine never lets a tree write that config).
+      ['core.fsmonitor', 'false'],
+      ['credential.helper', ''],
       ['core.autocrlf', 'false'],
       ['core.quotePath', 'false'],
       ['user.name', this.identity.userName],
@@ -88,7 +93,14 @@ export class CheckoutGit {
         }
         return result.exitCode === 0 ? undefined : Buffer.concat([...result.stdOut, ...result.stdErr]);
       },
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeHooksPath: true, allowUnsafeConfigPaths: true }
+      // Only to set these off (see `config` above): nothing else may set them.
+      unsafe: {
+        allowUnsafeConfigEnvCount: true,
+        allowUnsafeHooksPath: true,
+        allowUnsafeConfigPaths: true,
+        allowUnsafeFsMonitor: true,
+        allowUnsafeCredentialHelper: true
+      }
     }).env(env);
   }
 

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
 import { startTestService, type TestService } from '../../service/service-harness';
@@ -63,6 +64,39 @@ describe('two users through the hubshare CLI', () => {
     expect(await as('alice', mine, 'pull')).toMatchObject({ code: 0, out: 'Pulled the latest changes.' });
     expect(readFileSync(join(mine, 'data.csv'), 'utf8')).toBe('a,b\n1,2\n3,4\n');
     expect((await as('alice', mine, 'push')).out).toBe('Nothing to push.');
+  });
+
+  it('never checks out a push that holds a top-level .hubshare (it would replace the checkout\'s own git config, and run its commands)', async () => {
+    const { name, theirs } = await sharedProject();
+    const marker = join(work.path, `MARKER-${name}`);
+    // alice pushes such a tree with plain git (HubShare's own push leaves .hubshare out).
+    const plain = join(work.path, `plain-${name}`);
+    // Not execFileSync: the service answers from this very process.
+    const git = (...args: string[]) =>
+      promisify(execFile)('git', ['-c', `http.extraHeader=Authorization: token ${tokens.alice}`, '-c', 'user.name=alice', '-c', 'user.email=a@example.org', ...args], {
+        cwd: work.path,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' }
+      });
+    await git('clone', '-q', `${service.url}/git/alice/${name}.git`, plain);
+    mkdirSync(join(plain, '.hubshare'));
+    writeFileSync(join(plain, '.hubshare', 'config'), `[core]\n\tfsmonitor = touch ${marker}\n[hubshare]\n\tproject = alice/${name}\n`);
+    writeFileSync(join(plain, 'notes.txt'), 'changed\n');
+    await git('-C', plain, 'add', '-A');
+    await git('-C', plain, 'commit', '-qm', 'a folder named like HubShare\'s own');
+    await git('-C', plain, 'push', '-q', 'origin', 'HEAD:main');
+
+    const before = treeHash(theirs, ['.hubshare']);
+    const config = readFileSync(join(theirs, '.hubshare', 'config'), 'utf8');
+    const pull = await as('bob', theirs, 'pull');
+    expect(pull.code).not.toBe(0);
+    expect(pull.err).toContain(`alice/${name} has a top-level ".hubshare" folder`);
+    expect((await as('bob', theirs, 'status')).err).toContain('".hubshare"');
+    expect(treeHash(theirs, ['.hubshare'])).toEqual(before);
+    expect(readFileSync(join(theirs, '.hubshare', 'config'), 'utf8')).toBe(config);
+    const fresh = join(work.path, `bob-fresh-${name}`);
+    expect((await as('bob', work.path, 'checkout', `alice/${name}`, fresh)).code).not.toBe(0);
+    expect(existsSync(fresh)).toBe(false);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('refuses a push when someone pushed first, and changes nothing', async () => {

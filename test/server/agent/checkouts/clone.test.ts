@@ -136,6 +136,52 @@ describe('hubshare clone URL', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('refuses a repository with a .hubshare folder of its own, which would replace HubShare\'s git config (core.fsmonitor runs code)', async () => {
+    for (const name of ['.hubshare', '.HubShare']) {
+      const repo = `own${name.toLowerCase() === name ? '' : '-upper'}-hubshare`;
+      publishToInternet(repo, dir => {
+        mkdirSync(join(dir, name));
+        // A config that keeps the checkout working (so its next command reads it) and runs code.
+        writeFileSync(join(dir, name, 'config'), `[core]\n\tfsmonitor = touch ${marker}\n[hubshare]\n\turl = ${internet.url}/${repo}.git\n`);
+        writeFileSync(join(dir, 'README.md'), '# Innocent\n');
+        authorGit(dir, 'add', '-A');
+      });
+      const dest = join(work.path, repo);
+      const result = await runLoopback(work.path, 'clone', `${internet.url}/${repo}.git`, dest);
+      if (result.code === 0) {
+        await runLoopback(dest, 'status');
+      }
+      expect(existsSync(marker), name).toBe(false);
+      expect(result.code, name).not.toBe(0);
+      expect(result.err).toContain('".hubshare"');
+      expect(existsSync(dest)).toBe(false);
+    }
+  });
+
+  it('refuses a later update that adds a .hubshare folder, keeping the folder as it was', async () => {
+    publishToInternet('turns-bad', dir => {
+      writeFileSync(join(dir, 'data.csv'), 'v1\n');
+      authorGit(dir, 'add', '-A');
+    });
+    const dest = join(work.path, 'turns-bad');
+    expect((await runLoopback(work.path, 'clone', `${internet.url}/turns-bad.git`, dest)).code).toBe(0);
+    const config = readFileSync(join(dest, '.hubshare', 'config'), 'utf8');
+    const authoring = join(work.path, 'authoring', 'turns-bad');
+    mkdirSync(join(authoring, '.hubshare'));
+    writeFileSync(join(authoring, '.hubshare', 'config'), `[core]\n\tfsmonitor = touch ${marker}\n[hubshare]\n\turl = ${internet.url}/turns-bad.git\n`);
+    writeFileSync(join(authoring, 'data.csv'), 'v2\n');
+    authorGit(authoring, 'add', '-A');
+    authorGit(authoring, 'commit', '-qm', 'v2');
+    authorGit(authoring, 'push', '-q', join(work.path, 'internet', 'turns-bad.git'), 'main');
+    const pull = await runLoopback(dest, 'pull');
+    await runLoopback(dest, 'status');
+    expect(existsSync(marker)).toBe(false);
+    expect(pull.code).not.toBe(0);
+    expect(pull.err).toContain('".hubshare"');
+    expect(readFileSync(join(dest, 'data.csv'), 'utf8')).toBe('v1\n');
+    expect(readFileSync(join(dest, '.hubshare', 'config'), 'utf8')).toBe(config);
+  });
+
   it('stops a clone that downloads more than the limit, leaving nothing behind', async () => {
     publishToInternet('huge', dir => {
       writeFileSync(join(dir, 'noise.bin'), randomBytes(4 * 1024 * 1024));
