@@ -2,7 +2,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { Contents, ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import type { ProjectSummary } from './agent-status';
-import { hubshareUrl, requestAPI, requestRaw } from '../request';
+import { HubShareRequestError, hubshareUrl, requestAPI, requestRaw } from '../request';
 
 /** The drive's name: its paths read `HubShare:owner/project/folder/file`. */
 export const SHARED_DRIVE_NAME = 'HubShare';
@@ -140,7 +140,7 @@ export class SharedDrive implements Contents.IDrive {
     if (parts.length === 1) {
       const projects = (await this.api.projects()).filter(project => project.owner === parts[0]);
       if (projects.length === 0) {
-        throw new Error(`You can read no project of "${parts[0]}".`);
+        throw new HubShareRequestError(404, 'no_such_owner', `You can read no project of "${parts[0]}".`);
       }
       return this.folder(parts[0], projects.map(project => this.folder(`${project.owner}/${project.name}`, null, project.updatedAt)));
     }

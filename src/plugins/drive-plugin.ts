@@ -103,10 +103,13 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
     labShell.add(browser, 'left', { rank: 660, type: 'HubShare Shared projects' });
     // A project the user can no longer read (unshared, removed from its team, deleted) says so in
     // the service's words, and the browser goes back to the projects they can still read.
+    // (The model's path is still the one shown when the failure was opening another folder.)
     browser.model.connectionFailure.connect((model, error) => {
-      if (error instanceof HubShareRequestError && (error.status === 403 || error.status === 404) && model.path !== `${SHARED_DRIVE_NAME}:`) {
+      if (error instanceof HubShareRequestError && (error.status === 403 || error.status === 404)) {
         void showErrorMessage(trans.__('This shared folder cannot be opened'), error.message);
-        void model.cd('/');
+        if (model.path !== `${SHARED_DRIVE_NAME}:`) {
+          void model.cd('/');
+        }
       }
     });
 

@@ -106,7 +106,9 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
       );
     };
     // A folder cloned from a URL pulls from it, but has nothing to push to until it is published.
-    const applies = (id: string, checkout: CheckoutSummary | null) => checkout !== null && (id !== CommandIDs.push || checkout.source === 'project');
+    // Nor can a checkout whose project is gone or unshared (its badge says No access).
+    const applies = (id: string, checkout: CheckoutSummary | null) =>
+      checkout !== null && (id !== CommandIDs.push || (checkout.source === 'project' && model.statusOf(checkout.path)?.state !== 'no-access'));
     for (const [id, label, action] of [
       [CommandIDs.push, trans.__('Push'), rowActions.push],
       [CommandIDs.pull, trans.__('Pull'), rowActions.pull]

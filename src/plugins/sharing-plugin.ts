@@ -77,7 +77,8 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
     const checkoutAt = (path: string | null) => (path === null ? undefined : listing()?.checkouts.find(checkout => checkout.path === path));
     /** A checkout of a HubShare project (a folder cloned from a URL is not one until it is published). */
     const isProjectCheckout = (path: string | null) => checkoutAt(path)?.source === 'project';
-    const folderArg = (args: { path?: unknown }) => stringArg(args.path) ?? selectedFolder();
+    // A path argument, even '' (a checkout at the server's root), wins over the selection.
+    const folderArg = (args: { path?: unknown }) => (typeof args.path === 'string' ? args.path : selectedFolder());
 
     app.commands.addCommand(CommandIDs.publish, {
       label: args => (args.isContextMenu ? trans.__('Publish as Project…') : trans.__('Publish a folder as a project…')),
@@ -174,7 +175,7 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
         let project = stringArg(args.project);
         if (!project) {
           const folder = folderArg(args);
-          const status = folder ? await requestAPI<{ project: string }>(`api/checkouts/status?path=${encodeURIComponent(folder)}`).catch(() => null) : null;
+          const status = folder !== null ? await requestAPI<{ project: string }>(`api/checkouts/status?path=${encodeURIComponent(folder)}`).catch(() => null) : null;
           project = hubShareProject(status?.project);
         }
         if (!project) {

@@ -220,9 +220,9 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   } finally {
     await internet.close();
   }
-  await publishAndShare(alice, 'survey');
-  await share.getByLabel('Web pages').selectOption('project');
-  const [pages] = await Promise.all([alice.context().waitForEvent('page'), share.getByRole('link', { name: 'Open the web pages' }).click()]);
+  const pagesShare = await publishAndShare(alice, 'survey');
+  await pagesShare.getByLabel('Web pages').selectOption('project');
+  const [pages] = await Promise.all([alice.context().waitForEvent('page'), pagesShare.getByRole('link', { name: 'Open the web pages' }).click()]);
   await expect(pages.getByRole('heading', { name: 'Survey tools' })).toBeVisible();
   // Behind the hub's proxy: the user's server answered with a signed link to the rendered pages.
   expect(new URL(pages.url()).pathname).toMatch(/^\/user\/alice\/hubshare\/view\/[^/]+\/alice\/survey\/$/);
@@ -232,7 +232,7 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   await expect(pages.getByText('42 sites')).toBeVisible();
   await shot(pages, '5-alice-pages-notebook');
   await pages.close();
-  await share.getByRole('button', { name: 'Done' }).click();
+  await pagesShare.getByRole('button', { name: 'Done' }).click();
 
   // 6. Out of the group, bob's next pull and browse are refused, in words.
   await asHubAdmin(alice, 'DELETE', '/groups/analysts/users', { users: ['bob'] });

@@ -648,13 +648,14 @@ export class Checkouts {
     if (!(error instanceof AgentGitError)) {
       return error;
     }
-    if (/403/.test(error.stderr)) {
+    // git's own words for HTTP answers (not any "404" in its output: a port, a time, a file name).
+    if (/returned error: 403\b/.test(error.stderr)) {
       return new HubShareError(403, 'insufficient_level', 'You can read this project but not push to it; ask its owner for write access.');
     }
-    if (/not found|404/.test(error.stderr)) {
+    if (/returned error: 404\b|repository '[^']*' not found/.test(error.stderr)) {
       return new NotFound('The project is gone, or you no longer have access to it.', 'no_such_project');
     }
-    if (/401|Authentication failed/.test(error.stderr)) {
+    if (/returned error: 401\b|Authentication failed|could not read Username/.test(error.stderr)) {
       return new HubShareError(401, 'unauthorized', 'The HubShare service did not accept your token; sign in again.');
     }
     return error;

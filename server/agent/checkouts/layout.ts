@@ -18,8 +18,9 @@ export function pullInProgress(root: string): boolean {
 
 /**
  * Where a checkout pulls from, read from its git config file without running git (the listing
- * asks this of every checkout): a HubShare `project`, or a `url` it was cloned from. Only a
- * `hubshare.url` key makes it a clone; publishing one replaces that key with `hubshare.project`.
+ * asks this of every checkout), deciding as the checkouts engine does: a non-empty
+ * `hubshare.project` makes it a project's checkout; else a `hubshare.url` makes it a clone from
+ * that URL (publishing a clone sets the project, then drops the URL).
  */
 export function checkoutSource(root: string): 'project' | 'url' {
   let text: string;
@@ -29,15 +30,26 @@ export function checkoutSource(root: string): 'project' | 'url' {
     return 'project';
   }
   let section = '';
-  for (const line of text.split('\n')) {
-    const header = /^\s*\[([^\]]*)\]/.exec(line);
+  let hasUrl = false;
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw;
+    // A section header, possibly followed by a key on the same line (`[hubshare] url = …`).
+    const header = /^\s*\[([^\]]*)\](.*)$/.exec(line);
     if (header) {
       section = header[1].trim().toLowerCase();
-    } else if (section === 'hubshare' && /^\s*url\s*=/i.test(line)) {
-      return 'url';
+      line = header[2];
     }
+    const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=\s*(\S.*?)?\s*$/.exec(line);
+    if (section !== 'hubshare' || !entry) {
+      continue;
+    }
+    const key = entry[1].toLowerCase();
+    if (key === 'project' && entry[2]) {
+      return 'project';
+    }
+    hasUrl ||= key === 'url' && !!entry[2];
   }
-  return 'project';
+  return hasUrl ? 'url' : 'project';
 }
 
 /** Whether `dir` is the root of a HubShare checkout. */
