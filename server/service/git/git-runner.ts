@@ -1,6 +1,6 @@
 // The one module of the service that starts git. Everything else asks it.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A running git process with all three pipes. */
@@ -18,9 +18,29 @@ export class GitCommandError extends Error {
 }
 
 /**
+ * The service's one git hook. Every HubShare checkout keeps its history in a `.hubshare` folder
+ * at its top (its git directory, config included), so a tree holding a top-level `.hubshare`
+ * of its own could never be checked out safely (the agents refuse it); this refuses it at the
+ * push, in words the pusher sees (`remote: …`), for every ref. POSIX sh; the tree names come
+ * from git itself (`-z`, so no quoting), compared in any letter case.
+ */
+const PRE_RECEIVE = `#!/bin/sh
+# Written by the HubShare service at start; changes are overwritten.
+status=0
+while read -r old new ref; do
+  case "$new" in *[!0]*) ;; *) continue ;; esac
+  if git ls-tree --name-only -z "$new" | tr '\\000A-Z' '\\na-z' | grep -qx '[.]hubshare'; then
+    echo "HubShare: $ref has a top-level .hubshare folder; HubShare keeps each checkout's own history in one, so it cannot take this push. Rename that folder and push again." >&2
+    status=1
+  fi
+done
+exit $status
+`;
+
+/**
  * Runs git with a scrubbed environment: no system or global config, an empty HOME, no prompts,
- * and hooks only from the service's own (empty) hooks directory — so nothing a user pushed, and
- * nothing in the service account's home, can change what git does.
+ * and hooks only from the service's own hooks directory (just PRE_RECEIVE) — so nothing a user
+ * pushed, and nothing in the service account's home, can change what git does.
  */
 export class GitRunner {
   readonly hooksDir: string;
@@ -31,6 +51,9 @@ export class GitRunner {
     this.hooksDir = join(stateDir, 'git-hooks');
     mkdirSync(this.homeDir, { recursive: true, mode: 0o700 });
     mkdirSync(this.hooksDir, { recursive: true, mode: 0o700 });
+    const hook = join(this.hooksDir, 'pre-receive');
+    writeFileSync(hook, PRE_RECEIVE, { mode: 0o700 });
+    chmodSync(hook, 0o700);
   }
 
   /** The environment every git process gets, plus `extra`. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../http-harness';
@@ -85,6 +85,26 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
     const { stdout } = await git.run(['ls-remote', url('alice'), 'refs/heads/main']);
     const { stdout: aliceHead } = await git.run(['rev-parse', 'HEAD'], first);
     expect(stdout.split('\t')[0]).toBe(aliceHead.trim());
+  });
+
+  it('refuses a push whose files hold a top-level .hubshare (any case), where checkouts keep their own history; a deeper one is fine', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    await commitFile(mine, 'a.txt', 'a\n', 'base');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
+    const { stdout: before } = await git.run(['ls-remote', url('alice'), 'refs/heads/main']);
+    for (const name of ['.hubshare', '.HubShare']) {
+      mkdirSync(join(mine, name));
+      await commitFile(mine, `${name}/config`, '[core]\n\tfsmonitor = touch /tmp/x\n', `add ${name}`);
+      const refused = await git.attempt(['push', 'origin', 'main'], mine);
+      expect(refused.ok, name).toBe(false);
+      expect(refused.stderr).toContain('remote: HubShare: refs/heads/main has a top-level .hubshare folder');
+      expect((await git.run(['ls-remote', url('alice'), 'refs/heads/main'])).stdout).toBe(before);
+      await git.run(['reset', '-q', '--hard', 'HEAD~1'], mine);
+    }
+    mkdirSync(join(mine, 'docs', '.hubshare'), { recursive: true });
+    await commitFile(mine, 'docs/.hubshare/notes.txt', 'deeper is fine\n', 'a deeper one');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
   });
 
   it('refuses deleting a branch', async () => {

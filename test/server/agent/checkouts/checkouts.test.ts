@@ -69,7 +69,9 @@ describe('two users through the hubshare CLI', () => {
   it('never checks out a push that holds a top-level .hubshare (it would replace the checkout\'s own git config, and run its commands)', async () => {
     const { name, theirs } = await sharedProject();
     const marker = join(work.path, `MARKER-${name}`);
-    // alice pushes such a tree with plain git (HubShare's own push leaves .hubshare out).
+    // Such a tree in the project's repository: the service refuses it on push today (see
+    // git-http.test.ts), so it is written straight into the repository, its hook off — as data
+    // from before that check, or restored from a backup, would be.
     const plain = join(work.path, `plain-${name}`);
     // Not execFileSync: the service answers from this very process.
     const git = (...args: string[]) =>
@@ -78,12 +80,13 @@ describe('two users through the hubshare CLI', () => {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' }
       });
     await git('clone', '-q', `${service.url}/git/alice/${name}.git`, plain);
+    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
     mkdirSync(join(plain, '.hubshare'));
     writeFileSync(join(plain, '.hubshare', 'config'), `[core]\n\tfsmonitor = touch ${marker}\n[hubshare]\n\tproject = alice/${name}\n`);
     writeFileSync(join(plain, 'notes.txt'), 'changed\n');
     await git('-C', plain, 'add', '-A');
     await git('-C', plain, 'commit', '-qm', 'a folder named like HubShare\'s own');
-    await git('-C', plain, 'push', '-q', 'origin', 'HEAD:main');
+    await git('-C', plain, 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main');
 
     const before = treeHash(theirs, ['.hubshare']);
     const config = readFileSync(join(theirs, '.hubshare', 'config'), 'utf8');
