@@ -1,6 +1,7 @@
 // The one module of the service that starts git. Everything else asks it.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A running git process with all three pipes. */
@@ -51,9 +52,11 @@ export class GitRunner {
     this.hooksDir = join(stateDir, 'git-hooks');
     mkdirSync(this.homeDir, { recursive: true, mode: 0o700 });
     mkdirSync(this.hooksDir, { recursive: true, mode: 0o700 });
-    const hook = join(this.hooksDir, 'pre-receive');
-    writeFileSync(hook, PRE_RECEIVE, { mode: 0o700 });
-    chmodSync(hook, 0o700);
+    // Written aside, then renamed over: a push while another replica starts never runs half a hook.
+    const written = join(this.hooksDir, `.pre-receive-${process.pid}-${randomBytes(4).toString('hex')}`);
+    writeFileSync(written, PRE_RECEIVE, { mode: 0o700 });
+    chmodSync(written, 0o700);
+    renameSync(written, join(this.hooksDir, 'pre-receive'));
   }
 
   /** The environment every git process gets, plus `extra`. */
