@@ -152,15 +152,19 @@ export class TeamsModel extends StepModel {
 
   constructor(
     readonly userName: string,
-    private readonly api: SharingApi = sharingApi
+    private readonly api: SharingApi = sharingApi,
+    /** A hub admin, who may manage every HubShare team (as the service allows). */
+    readonly isAdmin = false
   ) {
     super();
   }
 
-  /** Whether the user may change the selected team: a maintainer of a HubShare team. */
+  /** Whether the user may change the selected team: a HubShare team they maintain, or any one for an admin. */
   get canManageSelected(): boolean {
     const team = this.selected;
-    return !!team && team.source === 'hubshare' && team.members.some(member => member.name === this.userName && member.role === 'maintainer');
+    return (
+      !!team && team.source === 'hubshare' && (this.isAdmin || team.members.some(member => member.name === this.userName && member.role === 'maintainer'))
+    );
   }
 
   load(): Promise<void> {

@@ -195,7 +195,7 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__('Create teams and add or remove their members'),
       isEnabled: () => connected(),
       execute: async () => {
-        const model = new TeamsModel(userName());
+        const model = new TeamsModel(userName(), undefined, connection.state.kind === 'connected' && connection.state.status.service.user?.admin === true);
         void model.load();
         await showDialog({
           title: trans.__('Teams'),

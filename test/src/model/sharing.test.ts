@@ -131,4 +131,12 @@ describe('TeamsModel', () => {
     await bobs.select('analysts');
     expect(bobs.canManageSelected).toBe(false);
   });
+
+  it('lets a hub admin manage every HubShare team, but still not a JupyterHub group', async () => {
+    const admin = new TeamsModel('root', fakeApi(), true);
+    await admin.select('analysts');
+    expect(admin.canManageSelected).toBe(true);
+    await admin.select('staff');
+    expect(admin.canManageSelected).toBe(false);
+  });
 });
