@@ -3,7 +3,7 @@ import { FilterBox, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { projectsIcon } from '../icons';
 import { type CheckoutSummary, type ConnectionState, filteredListing, hubShareProject, type Listing, type ProjectSummary } from '../model/agent-status';
-import { badgeOf, type CheckoutStatus } from '../model/checkout-status';
+import { badgeOf, canPush, type CheckoutStatus } from '../model/checkout-status';
 import type { ConnectionModel } from '../model/connection-model';
 import { LastChangeView, StatusBadgeView } from './status-badge';
 import { VirtualList, type VirtualRowProps } from './virtual-list';
@@ -174,7 +174,7 @@ function CheckoutRow({
   const project = hubShareProject(status?.project);
   // Gone or unshared: the files stay, Pull can be tried again (and says why not), nothing else applies.
   const lost = status?.state === 'no-access';
-  const pushable = checkout.source === 'project' && !lost;
+  const pushable = canPush(checkout, status);
   // One operation at a time per row: the buttons stay disabled until it has finished.
   const run = (operation: (path: string) => Promise<void>) => {
     setBusy(true);

@@ -34,6 +34,14 @@ export function noAccessStatus(path: string, previous: CheckoutStatus | undefine
   return { root: path, project: previous?.project ?? '', state: 'no-access', changed: [], behind: 0, ahead: 0, conflicts: [], lastChange: previous?.lastChange ?? null };
 }
 
+/**
+ * Whether a checkout has a project to push to (and to share): not a folder cloned from a URL
+ * until it is published, nor one whose project is gone or unshared (its last status said so).
+ */
+export function canPush(checkout: CheckoutSummary, status: CheckoutStatus | undefined): boolean {
+  return checkout.source === 'project' && status?.state !== 'no-access';
+}
+
 /** The badge a checkout row shows: what the user should do next, in one word or two. */
 export type StatusBadge = 'up-to-date' | 'my-changes' | 'updates-available' | 'both' | 'conflicts' | 'no-access' | 'unknown';
 

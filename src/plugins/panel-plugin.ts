@@ -9,6 +9,7 @@ import { ProjectsPanel } from '../components/projects-panel';
 import { projectsIcon } from '../icons';
 import { type CheckoutOperations, checkoutOperations } from '../model/checkout-operations';
 import type { CheckoutSummary } from '../model/agent-status';
+import { canPush } from '../model/checkout-status';
 import { ConnectionModel } from '../model/connection-model';
 import type { CheckoutActions } from '../components/projects-panel';
 import { IProjectsModel } from '../tokens';
@@ -105,10 +106,9 @@ export const panelPlugin: JupyterFrontEndPlugin<ConnectionModel> = {
           .sort((a, b) => b.path.length - a.path.length)[0] ?? null
       );
     };
-    // A folder cloned from a URL pulls from it, but has nothing to push to until it is published.
-    // Nor can a checkout whose project is gone or unshared (its badge says No access).
+    // Pull applies to every checkout, Push only where the row offers it too.
     const applies = (id: string, checkout: CheckoutSummary | null) =>
-      checkout !== null && (id !== CommandIDs.push || (checkout.source === 'project' && model.statusOf(checkout.path)?.state !== 'no-access'));
+      checkout !== null && (id !== CommandIDs.push || canPush(checkout, model.statusOf(checkout.path)));
     for (const [id, label, action] of [
       [CommandIDs.push, trans.__('Push'), rowActions.push],
       [CommandIDs.pull, trans.__('Pull'), rowActions.pull]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgeOf, type CheckoutStatus } from '../../../src/model/checkout-status';
+import { badgeOf, canPush, type CheckoutStatus } from '../../../src/model/checkout-status';
 
 function status(state: CheckoutStatus['state']): CheckoutStatus {
   return { root: 'survey', project: 'alice/survey', state, changed: [], behind: 0, ahead: 0, conflicts: [], lastChange: null };
@@ -25,5 +25,14 @@ describe('badgeOf', () => {
   it('does not guess before a full status has been read, nor from a conflict the listing says is over', () => {
     expect(badgeOf({ path: 'survey', source: 'project', conflicted: false }, undefined)).toBe('unknown');
     expect(badgeOf({ path: 'survey', source: 'project', conflicted: false }, status('conflicted'))).toBe('unknown');
+  });
+});
+
+describe('canPush', () => {
+  it('offers Push on a project checkout, not on a clone from a URL nor after access is gone', () => {
+    expect(canPush({ path: 'survey', source: 'project', conflicted: false }, status('clean'))).toBe(true);
+    expect(canPush({ path: 'survey', source: 'project', conflicted: false }, undefined)).toBe(true);
+    expect(canPush({ path: 'survey', source: 'url', conflicted: false }, status('clean'))).toBe(false);
+    expect(canPush({ path: 'survey', source: 'project', conflicted: false }, status('no-access'))).toBe(false);
   });
 });
