@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../http-harness';
 import { cloneUrl, GitClient } from './git-client';
-import { startTestService, type TestService } from './service-harness';
+import { callApi, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
 interface FeedEvent {
@@ -24,12 +24,7 @@ describe.each(testEngines())('the event feed, on %s', engine => {
   let service: TestService;
   const tokens: Record<string, string> = {};
 
-  const api = (user: string, method: string, path: string, body?: unknown) =>
-    fetch(`${service.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `token ${tokens[user]}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    });
+  const api = (user: string, method: string, path: string, body?: unknown) => callApi(service, tokens[user], method, path, body);
   const ok = async (user: string, method: string, path: string, body?: unknown) => {
     const response = await api(user, method, path, body);
     expect(response.status, `${method} ${path}`).toBeLessThan(300);

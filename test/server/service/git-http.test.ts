@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../http-harness';
 import { cloneUrl, GitClient } from './git-client';
-import { startTestService, type TestService } from './service-harness';
+import { callApi, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
 describe.each(testEngines())('git over HTTP, on %s', engine => {
@@ -13,12 +13,7 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
   let git: GitClient;
   const tokens: Record<string, string> = {};
 
-  const api = (user: string, method: string, path: string, body?: unknown) =>
-    fetch(`${service.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `token ${tokens[user]}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    });
+  const api = (user: string, method: string, path: string, body?: unknown) => callApi(service, tokens[user], method, path, body);
 
   beforeEach(async () => {
     service = await startTestService(engine);

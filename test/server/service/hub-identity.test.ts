@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningService, startService } from '../../../server/service/cli';
 import { listen, type Listening, temporaryDirectory } from '../http-harness';
+import { callApi } from './service-harness';
 import { freshPostgresDatabase, testEngines } from './test-databases';
 
 /**
@@ -60,12 +61,7 @@ describe.each(testEngines())('under JupyterHub, on %s', engine => {
     dataDir.remove();
   });
 
-  const api = (token: string, method: string, path: string, body?: unknown) =>
-    fetch(`${service.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    });
+  const api = (token: string, method: string, path: string, body?: unknown) => callApi(service, token, method, path, body);
 
   it('serves under the prefix the hub routes to it', async () => {
     expect(service.url).toMatch(/\/services\/hubshare$/);

@@ -8,6 +8,15 @@ import type { Engine } from '../../../server/service/storage/open-store';
 import { listen, temporaryDirectory } from '../http-harness';
 import { freshPostgresDatabase } from './test-databases';
 
+/** Calls the service's API (`/api/v1` + `path`) with a user's token, and a JSON body when given. */
+export function callApi(service: { url: string }, token: string, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${service.url}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+}
+
 /** A real service (SQLite or PostgreSQL, repositories in a temp dir) on a random loopback port. */
 export interface TestService {
   url: string;

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseWebhookUrl } from '../../../server/service/domain/webhooks';
-import { startTestService, type TestService } from './service-harness';
+import { callApi, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
 interface Received {
@@ -89,12 +89,7 @@ describe.each(testEngines())('webhooks, on %s', engine => {
   const tokens: Record<string, string> = {};
   const cleanups: (() => Promise<void>)[] = [];
 
-  const api = async (user: string, method: string, path: string, body?: unknown) =>
-    fetch(`${service.url}/api/v1${path}`, {
-      method,
-      headers: { Authorization: `token ${tokens[user]}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    });
+  const api = async (user: string, method: string, path: string, body?: unknown) => callApi(service, tokens[user], method, path, body);
   const json = async <T>(response: Promise<Response>, status: number): Promise<T> => {
     const answer = await response;
     expect(answer.status, await answer.clone().text()).toBe(status);
