@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { browserOptions } from './browser-options';
 
 // One JupyterLab + HubShare service stack for the whole run (see start-stack.sh). The token is
 // chosen here once; worker processes inherit it through the environment.
@@ -19,23 +20,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]],
   use: {
     baseURL: jupyterUrl,
-    viewport: { width: 1280, height: 800 },
-    screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
-    video: 'off',
-    launchOptions: {
-      executablePath: process.env.HUBSHARE_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    }
+    ...browserOptions
   },
   webServer: {
     command: 'bash ui-tests/start-stack.sh',

@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { browserOptions } from '../browser-options';
 
 // The whole story on a real JupyterHub (deploy/jupyterhub/): the hub, its proxy, the HubShare
 // service it manages, and one single-user server per person, spawned on login.
@@ -23,14 +24,7 @@ export default defineConfig({
     baseURL: hubUrl,
     // A step that fails says so in a minute, not at the end of the whole story's time.
     actionTimeout: 60_000,
-    viewport: { width: 1280, height: 800 },
-    screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
-    video: 'off',
-    launchOptions: {
-      executablePath: process.env.HUBSHARE_CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    }
+    ...browserOptions
   },
   webServer: {
     command: 'bash ui-tests/hub/start-hub.sh',
