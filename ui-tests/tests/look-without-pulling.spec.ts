@@ -48,6 +48,41 @@ const notebook = (outputHtml: string) =>
     ]
   });
 
+/**
+ * A notebook whose author marked its cells trusted, with outputs that run script when trusted:
+ * an HTML output with an event handler and a JavaScript output. Each would set a flag on the
+ * viewer's JupyterLab window.
+ */
+const selfTrustedNotebook = JSON.stringify({
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+  cells: [
+    {
+      cell_type: 'code',
+      id: 'html-output',
+      execution_count: 1,
+      metadata: { trusted: true },
+      source: 'display(HTML(chart))',
+      outputs: [
+        {
+          output_type: 'display_data',
+          metadata: {},
+          data: { 'text/html': '<p class="hostile-output">chart</p><img src="data:," onerror="window.__hubshareOwnedByHtml = true">' }
+        }
+      ]
+    },
+    {
+      cell_type: 'code',
+      id: 'javascript-output',
+      execution_count: 2,
+      metadata: { trusted: true },
+      source: 'display(Javascript(code))',
+      outputs: [{ output_type: 'display_data', metadata: {}, data: { 'application/javascript': 'window.__hubshareOwnedByJavascript = true;', 'text/plain': 'javascript' } }]
+    }
+  ]
+});
+
 function serviceCli(...args: string[]): string {
   return execFileSync('node', [join(repo, 'bin', 'hubshare-service.cjs'), ...args, '--data-dir', dataDir], { encoding: 'utf8' }).trim();
 }
@@ -76,6 +111,7 @@ async function bobPublishes(): Promise<void> {
     const files: Record<string, string> = {
       'report.ipynb': notebook('<table><tr><td>Q1</td><td>42</td></tr></table>'),
       'attack.ipynb': notebook(ATTACK),
+      'self-trusted.ipynb': selfTrustedNotebook,
       'data/sales.csv': 'quarter,amount\nQ1,42\nQ2,57\n',
       'README.md': '# Results\n\nBob\'s numbers.\n'
     };
@@ -120,7 +156,7 @@ test.describe('looking at a shared project without pulling it', () => {
 
     const browser = page.locator('#jp-hubshare-shared-browser');
     await expect(browser).toBeVisible();
-    await expect(browser.locator('.jp-DirListing-item')).toHaveCount(4);
+    await expect(browser.locator('.jp-DirListing-item')).toHaveCount(5);
     await expect(browser.locator('.jp-BreadCrumbs')).toContainText('results');
     await browser.locator('.jp-DirListing-item', { hasText: 'report.ipynb' }).dblclick();
     const notebookPanel = page.locator('.jp-NotebookPanel').last();
@@ -153,6 +189,29 @@ test.describe('looking at a shared project without pulling it', () => {
     const contents = await request.get('/api/contents/results/data/sales.csv', { headers: { Authorization: `token ${token}` } });
     expect(contents.ok()).toBe(true);
     await expect(page.getByRole('tab', { name: /sales\.csv/ })).toHaveCount(2);
+  });
+
+  test('a shared notebook whose cells claim to be trusted runs none of its script when opened from the drive', async ({ page }, testInfo) => {
+    await openLab(page);
+    await page.getByRole('tab', { name: 'Projects' }).click();
+    const panel = page.getByRole('region', { name: 'HubShare Projects' });
+    await panel.getByRole('button', { name: 'Refresh projects' }).click();
+    await panel.getByRole('region', { name: /Shared with me/ }).getByRole('button', { name: 'Browse bob/results without checking out' }).click();
+    const browser = page.locator('#jp-hubshare-shared-browser');
+    await browser.locator('.jp-DirListing-item', { hasText: 'self-trusted.ipynb' }).dblclick();
+    const notebookPanel = page.locator('.jp-NotebookPanel').last();
+    // The HTML output is shown, sanitized: its text is there, its handler is gone.
+    await expect(notebookPanel.locator('.jp-OutputArea-output .hostile-output')).toHaveText('chart');
+    await expect(notebookPanel.locator('.jp-OutputArea-output')).toHaveCount(2);
+    // Give anything that would run the time to run, then look.
+    await page.waitForTimeout(1000);
+    const flags = await page.evaluate(() => {
+      const flagged = window as unknown as Record<string, unknown>;
+      return { html: flagged.__hubshareOwnedByHtml ?? null, javascript: flagged.__hubshareOwnedByJavascript ?? null };
+    });
+    expect(flags).toEqual({ html: null, javascript: null });
+    await expect(notebookPanel.locator('.jp-OutputArea-output img[onerror]')).toHaveCount(0);
+    await page.screenshot({ path: testInfo.outputPath('shared-self-trusted-notebook.png') });
   });
 
   test('alice sees the project\'s history and what the last push changed', async ({ page }, testInfo) => {

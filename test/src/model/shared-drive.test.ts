@@ -14,6 +14,25 @@ const project = (owner: string, name: string): ProjectSummary => ({
 
 const notebookText = JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 });
 
+/** A notebook whose author marked its cells trusted, with outputs that would run their script. */
+const hostileNotebookText = JSON.stringify({
+  cells: [
+    {
+      cell_type: 'code',
+      id: 'a',
+      metadata: { trusted: true, tags: ['kept'] },
+      source: '',
+      execution_count: 1,
+      outputs: [{ output_type: 'display_data', metadata: {}, data: { 'text/html': '<img src=x onerror="window.owned=1">' } }]
+    },
+    { cell_type: 'markdown', id: 'b', metadata: { trusted: true }, source: '<b>hi</b>' },
+    { cell_type: 'raw', id: 'c', source: '' }
+  ],
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5
+});
+
 /** A stand-in for the agent's browse API holding one project, bob/results. */
 function fakeApi(): BrowseApi & { calls: string[] } {
   const calls: string[] = [];
@@ -29,11 +48,13 @@ function fakeApi(): BrowseApi & { calls: string[] } {
       ]
     },
     'report.ipynb': { commit: 'c1', entry: { name: 'report.ipynb', path: 'report.ipynb', type: 'blob', size: notebookText.length }, entries: null },
+    'hostile.ipynb': { commit: 'c1', entry: { name: 'hostile.ipynb', path: 'hostile.ipynb', type: 'blob', size: hostileNotebookText.length }, entries: null },
     'plot.png': { commit: 'c1', entry: { name: 'plot.png', path: 'plot.png', type: 'blob', size: 3 }, entries: null },
     'data/a.csv': { commit: 'c1', entry: { name: 'a.csv', path: 'data/a.csv', type: 'blob', size: 4 }, entries: null }
   };
   const files: Record<string, Blob> = {
     'report.ipynb': new Blob([notebookText]),
+    'hostile.ipynb': new Blob([hostileNotebookText]),
     'plot.png': new Blob([new Uint8Array([1, 2, 255])]),
     'data/a.csv': new Blob(['a,b\n'])
   };
@@ -95,6 +116,15 @@ describe('the read-only HubShare drive', () => {
     expect(image).toMatchObject({ type: 'file', format: 'base64', mimetype: 'image/png', content: btoa(String.fromCharCode(1, 2, 255)) });
     const csv = await drive.get('bob/results/data/a.csv', { content: true, format: 'text' });
     expect(csv).toMatchObject({ format: 'text', mimetype: 'text/csv', content: 'a,b\n' });
+  });
+
+  it('a notebook whose author marked its cells trusted opens with every cell untrusted', async () => {
+    const drive = new SharedDrive(fakeApi(), undefined, settings);
+    const opened = await drive.get('bob/results/hostile.ipynb');
+    const cells = (opened.content as { cells: { cell_type: string; metadata: Record<string, unknown>; outputs?: unknown[] }[] }).cells;
+    expect(cells.map(cell => cell.metadata.trusted)).toEqual([false, false, false]);
+    expect(cells[0].metadata.tags).toEqual(['kept']);
+    expect(cells[0].outputs).toHaveLength(1);
   });
 
   it('refuses every change, and offers a checkout on save without a second error dialog', async () => {
