@@ -5,6 +5,7 @@ import { parseProjectName, parseUserName } from '../../shared/names';
 import { AgentGitError, CheckoutGit, type GitProgress } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
+import { refuseWritesIntoUserRepositories } from './user-repositories';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
 /** The service and the signed-in user, as every operation needs them. */
@@ -357,13 +358,19 @@ export class Checkouts {
         await this.undoCommit(git, before, localSnapshot);
         return { state: 'up-to-date' };
       }
+      if (localSnapshot !== null && (await git.succeeds(['merge-base', '--is-ancestor', TRACKING, 'HEAD']))) {
+        await this.undoCommit(git, before, localSnapshot);
+        return { state: 'up-to-date' };
+      }
+      try {
+        await refuseWritesIntoUserRepositories(git, root, localSnapshot, TRACKING);
+      } catch (error) {
+        await this.undoCommit(git, before, localSnapshot);
+        throw error;
+      }
       if (localSnapshot === null) {
         await git.run(['reset', '--hard', '--quiet', TRACKING]);
         return { state: 'updated' };
-      }
-      if (await git.succeeds(['merge-base', '--is-ancestor', TRACKING, 'HEAD'])) {
-        await this.undoCommit(git, before, localSnapshot);
-        return { state: 'up-to-date' };
       }
       const merged = await git.succeeds(['merge', '--quiet', '--no-edit', '-m', `Pull updates of ${project}`, TRACKING]);
       if (merged) {

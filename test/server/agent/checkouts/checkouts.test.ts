@@ -301,6 +301,89 @@ describe('folders the user manages with git themselves', () => {
   });
 });
 
+describe('an update never writes into a folder the user manages with git', () => {
+  const userGit = (cwd: string, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=Bob', '-c', 'user.email=bob@example.org', ...args], {
+      cwd,
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' },
+      encoding: 'utf8'
+    });
+
+  /** Bob's own repository at `path` inside his checkout: one commit, and an edit not committed yet. */
+  function bobsOwnRepository(theirs: string, path: string): Record<string, string> {
+    const dir = join(theirs, path);
+    mkdirSync(dir, { recursive: true });
+    userGit(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
+    userGit(dir, 'add', 'notes.txt');
+    userGit(dir, 'commit', '-qm', 'my own history');
+    writeFileSync(join(dir, 'notes.txt'), 'my notes, edited and not committed\n');
+    return treeHash(dir);
+  }
+
+  /** Alice pushes `files` (and removes `remove`) in her checkout. */
+  async function alicePushes(mine: string, files: Record<string, string>, remove: string[] = []): Promise<void> {
+    for (const path of remove) {
+      rmSync(join(mine, path), { recursive: true, force: true });
+    }
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(mine, path, '..'), { recursive: true });
+      writeFileSync(join(mine, path), content);
+    }
+    expect((await as('alice', mine, 'push')).code).toBe(0);
+  }
+
+  it('an incoming file named like the user\'s repository folder does not replace it (its history stays)', async () => {
+    const { mine, theirs } = await sharedProject();
+    const before = bobsOwnRepository(theirs, 'experiments');
+    await alicePushes(mine, { experiments: 'a file, where bob keeps a repository\n' });
+    const pulled = await as('bob', theirs, 'pull');
+    expect(pulled.code).toBe(5);
+    expect(pulled.err).toContain('experiments/');
+    expect(pulled.err).toContain('which you manage with git yourself');
+    expect(treeHash(join(theirs, 'experiments'))).toEqual(before);
+    expect(userGit(join(theirs, 'experiments'), 'log', '--format=%s')).toBe('my own history\n');
+  });
+
+  it('an incoming file inside the user\'s repository does not overwrite their uncommitted edit', async () => {
+    const { mine, theirs } = await sharedProject();
+    const before = bobsOwnRepository(theirs, 'experiments');
+    writeFileSync(join(theirs, 'notes.txt'), 'bob was here\n');
+    await alicePushes(mine, { 'experiments/notes.txt': 'alice\'s notes\n', 'script.py': 'print("second")\n' });
+    const pulled = await as('bob', theirs, 'pull');
+    expect(pulled.code).toBe(5);
+    expect(pulled.err).toContain('experiments/notes.txt');
+    expect(treeHash(join(theirs, 'experiments'))).toEqual(before);
+    // Nothing else was pulled either, and bob's own change to a shared file is still only his.
+    expect(readFileSync(join(theirs, 'script.py'), 'utf8')).toBe('print("first")\n');
+    expect(readFileSync(join(theirs, 'notes.txt'), 'utf8')).toBe('bob was here\n');
+    const status = await as('bob', theirs, 'status');
+    expect(status.out).toContain('notes.txt');
+  });
+
+  it('an incoming file where a parent folder of the user\'s repository is does not delete it', async () => {
+    const { mine, theirs } = await sharedProject();
+    await alicePushes(mine, { 'lib/shared.py': 'x = 1\n' });
+    expect((await as('bob', theirs, 'pull')).code).toBe(0);
+    const before = bobsOwnRepository(theirs, 'lib/mine');
+    await alicePushes(mine, { lib: 'lib is a file now\n' }, ['lib']);
+    const pulled = await as('bob', theirs, 'pull');
+    expect(pulled.code).toBe(5);
+    expect(pulled.err).toContain('lib/mine/');
+    expect(treeHash(join(theirs, 'lib', 'mine'))).toEqual(before);
+    expect(readFileSync(join(theirs, 'lib', 'shared.py'), 'utf8')).toBe('x = 1\n');
+  });
+
+  it('updates beside the user\'s repository still merge, and leave it alone', async () => {
+    const { mine, theirs } = await sharedProject();
+    const before = bobsOwnRepository(theirs, 'experiments');
+    await alicePushes(mine, { 'experiments-notes.txt': 'beside, not inside\n', 'data.csv': 'a,b\n1,3\n' });
+    expect((await as('bob', theirs, 'pull')).code).toBe(0);
+    expect(readFileSync(join(theirs, 'experiments-notes.txt'), 'utf8')).toBe('beside, not inside\n');
+    expect(treeHash(join(theirs, 'experiments'))).toEqual(before);
+  });
+});
+
 describe('checkouts keep working and keep secrets', () => {
   it('still pulls and pushes after the folder is renamed', async () => {
     const { mine, theirs } = await sharedProject();
