@@ -13,7 +13,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 /**
  * Turns thrown errors into the JSON error shape. Typed errors keep their status and message;
- * body-parser errors become 400s; anything else is a 500 whose detail goes to the log only.
+ * body-parser and path-decoding errors become 400s; anything else is a 500 whose detail goes to the log only.
  */
 export function errorHandler(log: (message: string) => void = console.error): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
@@ -39,6 +39,11 @@ export function errorHandler(log: (message: string) => void = console.error): Er
 function toErrorBody(error: unknown, log: (message: string) => void): { status: number; error: ErrorBody['error'] } {
   if (error instanceof HubShareError) {
     return { status: error.status, error: { code: error.code, message: error.message } };
+  }
+  // express decodes path parameters before any handler runs and throws URIError on bad
+  // percent-encoding (`%ff`, `%`): the request is malformed, not the server.
+  if (error instanceof URIError) {
+    return { status: 400, error: { code: 'bad_path', message: 'The request\'s path is not valid percent-encoded UTF-8.' } };
   }
   if (isBodyParserError(error)) {
     return {

@@ -46,6 +46,21 @@ function checkEveryRoute(name: string, build: () => { app: Express; routes: Rout
       expect(registeredRouteCount(app)).toBe(routes.routes.length);
     });
 
+    it.each(routes.routes.filter(route => /[:*]/.test(route.path)).map((route: DeclaredRoute) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
+      'malformed percent-encoding in every parameter of %s is a 400 in the JSON error shape, never a 500',
+      async (_label, route) => {
+        for (const malformed of ['%ff', '%', '%zz', '%e2%82']) {
+          const path = route.path.replace(/:(\w+)|\*(\w+)/g, `x${malformed}y`).replace(/[{}]/g, '');
+          for (const headers of [{}, badCredentials]) {
+            const response = await fetch(`${server.url}${path}`, { method: route.method.toUpperCase(), headers });
+            expect(response.status, `${route.method} ${path}`).toBe(400);
+            const body = (await response.json()) as { error?: { code?: unknown } };
+            expect(body.error?.code).toBe('bad_path');
+          }
+        }
+      }
+    );
+
     it.each(routes.routes.map((route: DeclaredRoute) => [`${route.method.toUpperCase()} ${route.path}`, route] as const))(
       '%s',
       async (label, route) => {

@@ -103,6 +103,10 @@ const CASES: BadRequestCase[] = [
   { what: 'the dumb git protocol', method: 'GET', path: '/git/alice/demo.git/info/refs' },
   { what: 'an unknown git service', method: 'GET', path: '/git/alice/demo.git/info/refs?service=git-upload-archive' },
   { what: 'an option smuggled as git service', method: 'GET', path: '/git/alice/demo.git/info/refs?service=--upload-pack%3Dtouch%20%2Ftmp%2Fpwned' },
+  ...['/api/v1/projects/alice/%ff', '/api/v1/projects/%/demo', '/api/v1/teams/%zz', '/api/v1/projects/alice/demo/tree/main/a%ffb', '/api/v1/projects/alice/demo/blob/%e2%82/x'].map(
+    path => ({ what: `malformed percent-encoding in ${path}`, method: 'GET', path })
+  ),
+  { what: 'malformed percent-encoding in a grant', method: 'PUT', path: '/api/v1/projects/alice/demo/grants/users/bob%ff', body: json({ level: 'admin' }) },
   { what: 'an absolute git path', method: 'GET', path: '/git//etc/passwd.git/info/refs?service=git-upload-pack' }
 ];
 
