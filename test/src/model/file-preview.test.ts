@@ -48,6 +48,28 @@ describe('sideContentOf', () => {
     });
   });
 
+  it('their notebook with trusted HTML and JavaScript outputs previews them only as plain text', () => {
+    const theirs = JSON.stringify({
+      cells: [
+        {
+          cell_type: 'code',
+          metadata: { trusted: true },
+          source: 'show()',
+          outputs: [
+            { output_type: 'display_data', data: { 'text/html': '<img src=x onerror="alert(1)">', 'text/plain': 'a table' } },
+            { output_type: 'display_data', data: { 'application/javascript': 'alert(2)' } },
+            { output_type: 'execute_result', data: { 'image/svg+xml': '<svg onload="alert(3)"/>' } }
+          ]
+        }
+      ]
+    });
+    // The picker shows text as text and images as PNG, JPEG or GIF data: nothing here is markup.
+    expect(sideContentOf('theirs.ipynb', bytes(theirs))).toEqual({
+      kind: 'notebook',
+      cells: [{ type: 'code', source: 'show()', outputs: [{ kind: 'text', text: 'a table' }] }]
+    });
+  });
+
   it('shows a notebook that is not valid JSON as text rather than failing', () => {
     expect(sideContentOf('nb.ipynb', bytes('{"cells": ['))).toEqual({ kind: 'unreadable-notebook', text: '{"cells": [' });
   });
