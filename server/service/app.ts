@@ -11,7 +11,7 @@ import { Events } from './domain/events';
 import { Projects } from './domain/projects';
 import { Pushes } from './domain/pushes';
 import { Teams } from './domain/teams';
-import { Webhooks, type WebhookPolicy } from './domain/webhooks';
+import { Webhooks } from './domain/webhooks';
 import type { GitRunner } from './git/git-runner';
 import { ObjectReader } from './git/object-reader';
 import { DEFAULT_REPOSITORY_POLICY, Repositories } from './git/repositories';
@@ -31,7 +31,9 @@ import { EventsStore } from './storage/events-store';
 import { ProjectsStore } from './storage/projects-store';
 import { TeamsStore } from './storage/teams-store';
 import { WebhooksStore } from './storage/webhooks-store';
+import { AddressPolicy, type AddressPolicyOptions } from './webhooks/address-policy';
 import { DEFAULT_DELIVERY_OPTIONS, type DeliveryOptions, WebhookDeliveryWorker } from './webhooks/delivery-worker';
+import { type Resolver, systemResolver } from './webhooks/webhook-post';
 
 export interface ServiceDependencies {
   data: ServiceData;
@@ -43,7 +45,10 @@ export interface ServiceDependencies {
   /** The URL prefix to serve under (`/services/hubshare` under JupyterHub); none standalone. */
   basePath?: string;
   /** Where webhooks may point, and how deliveries are paced. */
-  webhooks?: Partial<WebhookPolicy & DeliveryOptions>;
+  webhooks?: Partial<AddressPolicyOptions & DeliveryOptions> & {
+    /** How delivery host names are resolved (the system's resolver by default). */
+    resolver?: Resolver;
+  };
 }
 
 /**
@@ -81,8 +86,18 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const events = new Events(eventsStore, projects, projectsStore, teamsStore);
   const pushes = new Pushes(repositories, eventsStore, clock, log);
   const webhooksStore = new WebhooksStore(deps.data.db);
-  const webhooks = new Webhooks(webhooksStore, { allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false }, clock);
-  const deliveries = new WebhookDeliveryWorker(webhooksStore, { ...DEFAULT_DELIVERY_OPTIONS, ...deps.webhooks }, clock, log);
+  const addresses = new AddressPolicy({
+    allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false,
+    allowedHosts: deps.webhooks?.allowedHosts ?? []
+  });
+  const webhooks = new Webhooks(webhooksStore, addresses, clock);
+  const deliveries = new WebhookDeliveryWorker(
+    webhooksStore,
+    { ...DEFAULT_DELIVERY_OPTIONS, ...deps.webhooks },
+    { policy: addresses, resolver: deps.webhooks?.resolver ?? systemResolver },
+    clock,
+    log
+  );
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
   const objects = new ObjectReader(deps.git);

@@ -24,6 +24,7 @@ export const USAGE = `Usage: hubshare-service <command> [options]
 Commands:
   serve [--host H] [--port N] [--max-push-mb M]  run the HubShare service
         [--webhook-allow-loopback-http]          let webhooks POST to this machine (http allowed)
+        [--webhook-allow-hosts H,CIDR,…]         names, addresses and ranges inside the network webhooks may reach
   user add NAME [--admin] [--exist-ok]           add a user (standalone mode)
   token create NAME [--note TEXT] [--json]       print a new API token for NAME, once
                                                  (--json: {"id", "token"}, for scripts)
@@ -64,7 +65,7 @@ export async function startService(
     identity: combinedIdentity(local, hub),
     basePath: config.hub?.prefix,
     limits: { maxPushBytes: config.maxPushBytes },
-    webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp },
+    webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp, allowedHosts: config.webhookAllowHosts },
     git: new GitRunner(config.dataDir),
     logger: io.logger ?? pino({ level: 'info' }, pino.destination(2))
   });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BadRequest } from '../shared/errors';
+import { AddressPolicy } from './webhooks/address-policy';
 
 /** Where the service keeps its data and where it listens. */
 export interface ServiceConfig {
@@ -11,6 +12,8 @@ export interface ServiceConfig {
   maxPushBytes: number;
   /** Let webhooks point at this machine's loopback addresses, over http too (tests, local receivers). */
   webhookAllowLoopbackHttp: boolean;
+  /** Host names, addresses and CIDR ranges inside the network that webhooks may reach anyway. */
+  webhookAllowHosts: string[];
   /** A `postgres://` URL; undefined for the embedded SQLite file under dataDir. */
   databaseUrl: string | undefined;
   /** Set when running as a JupyterHub service: where the hub is, and the URL prefix it routes to us. */
@@ -47,7 +50,8 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
         port: { type: 'string' },
         database: { type: 'string' },
         'max-push-mb': { type: 'string' },
-        'webhook-allow-loopback-http': { type: 'boolean' }
+        'webhook-allow-loopback-http': { type: 'boolean' },
+        'webhook-allow-hosts': { type: 'string' }
       },
       strict: true,
       allowPositionals: false
@@ -75,12 +79,22 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
   if (!['', '0', '1', 'false', 'true'].includes(loopbackText)) {
     throw new BadRequest(`HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP must be "1" or "0", not "${loopbackText.slice(0, 40)}".`, 'usage');
   }
+  const allowHosts = (values['webhook-allow-hosts'] ?? env.HUBSHARE_WEBHOOK_ALLOW_HOSTS ?? '')
+    .split(',')
+    .map(entry => entry.trim())
+    .filter(entry => entry.length > 0);
+  try {
+    new AddressPolicy({ allowLoopbackHttp: false, allowedHosts: allowHosts });
+  } catch (error) {
+    throw new BadRequest(`--webhook-allow-hosts: ${error instanceof Error ? error.message : String(error)}`, 'usage');
+  }
   return {
     dataDir,
     host,
     port: Number(portText),
     maxPushBytes: Number(maxPushText) * 1024 * 1024,
     webhookAllowLoopbackHttp: values['webhook-allow-loopback-http'] ?? (loopbackText === '1' || loopbackText === 'true'),
+    webhookAllowHosts: allowHosts,
     databaseUrl: database === 'sqlite' ? undefined : database,
     hub: hubSettings(env)
   };

@@ -3,12 +3,7 @@ import { BadRequest, Conflict, NotFound } from '../../shared/errors';
 import type { WebhookOwner, WebhookRow, WebhooksStore } from '../storage/webhooks-store';
 import type { Caller, Clock } from './accounts';
 import { bodyObject } from './projects';
-
-/** What the service lets webhooks point at. */
-export interface WebhookPolicy {
-  /** Allow `http://` (and any scheme) to this machine's loopback addresses: for tests and local receivers. */
-  allowLoopbackHttp: boolean;
-}
+import { type AddressPolicy, isLoopbackAddress, isLoopbackName, literalAddress } from '../webhooks/address-policy';
 
 /** A webhook as listed: never its secret. */
 export interface WebhookView {
@@ -36,27 +31,13 @@ const MAX_WEBHOOKS = 20;
 const MAX_URL_LENGTH = 2000;
 const DELIVERY_LOG_LENGTH = 100;
 
-/** Hosts that are this machine, whatever the scheme. */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return (
-    host === 'localhost' ||
-    host.endsWith('.localhost') ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) ||
-    host === '0.0.0.0' ||
-    host === '[::1]' ||
-    host === '[::]' ||
-    host.startsWith('[::ffff:127.') ||
-    host.startsWith('[::ffff:7f')
-  );
-}
-
 /**
- * Validates a webhook URL: https only, without credentials; loopback destinations (http or
- * https) only when the service allows them, since they reach the hub and the service themselves.
+ * Validates a webhook URL: https only, without credentials; no literal address inside the hub's
+ * network, and loopback (http or https) only when the service allows it. A host name is checked
+ * again, resolved, each time a delivery connects (`webhooks/webhook-post.ts`).
  * @throws BadRequest saying what is wrong.
  */
-export function parseWebhookUrl(raw: unknown, policy: WebhookPolicy): string {
+export function parseWebhookUrl(raw: unknown, policy: AddressPolicy): string {
   if (typeof raw !== 'string' || raw.length > MAX_URL_LENGTH) {
     throw new BadRequest(`"url" must be an https:// URL of at most ${MAX_URL_LENGTH} characters.`, 'invalid_url');
   }
@@ -69,9 +50,15 @@ export function parseWebhookUrl(raw: unknown, policy: WebhookPolicy): string {
   if (url.username !== '' || url.password !== '') {
     throw new BadRequest('A webhook URL must not carry a user name or password; receivers check the signature instead.', 'invalid_url');
   }
-  const loopback = isLoopback(url.hostname);
-  if (loopback && !policy.allowLoopbackHttp) {
-    throw new BadRequest('Webhooks to this machine (localhost, 127.x.x.x, ::1) are turned off on this service.', 'invalid_url');
+  const literal = literalAddress(url.hostname);
+  const loopback = isLoopbackName(url.hostname) || (literal !== undefined && isLoopbackAddress(literal));
+  const refused =
+    literal !== undefined ? !policy.allowsAddress(literal) : isLoopbackName(url.hostname) && !policy.allowLoopbackHttp && !policy.allowsName(url.hostname);
+  if (refused) {
+    throw new BadRequest(
+      'Webhooks to this machine or inside the hub\'s network (loopback, private, link-local and other reserved addresses) are turned off on this service.',
+      'invalid_url'
+    );
   }
   if (url.protocol !== 'https:' && !(loopback && url.protocol === 'http:')) {
     throw new BadRequest('A webhook URL must start with https://.', 'invalid_url');
@@ -94,7 +81,7 @@ function parseWebhookId(raw: unknown): string {
 export class Webhooks {
   constructor(
     private readonly store: WebhooksStore,
-    private readonly policy: WebhookPolicy,
+    private readonly policy: AddressPolicy,
     private readonly clock: Clock
   ) {}
 

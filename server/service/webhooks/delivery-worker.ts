@@ -2,6 +2,8 @@ import { version } from '../../shared/version';
 import type { Clock } from '../domain/accounts';
 import { eventView } from '../domain/events';
 import type { DueDelivery, WebhooksStore } from '../storage/webhooks-store';
+import type { AddressPolicy } from './address-policy';
+import { ForbiddenAddressError, postWebhook, type Resolver } from './webhook-post';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature';
 
 /** How deliveries are paced; injectable so tests run in milliseconds. */
@@ -45,6 +47,7 @@ export class WebhookDeliveryWorker {
   constructor(
     private readonly store: WebhooksStore,
     private readonly options: DeliveryOptions,
+    private readonly target: { policy: AddressPolicy; resolver: Resolver },
     private readonly clock: Clock,
     private readonly log: (message: string) => void
   ) {}
@@ -112,9 +115,9 @@ export class WebhookDeliveryWorker {
     let responseStatus: number | null = null;
     let error: string | null = null;
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        headers: {
+      responseStatus = await postWebhook(
+        delivery.url,
+        {
           'Content-Type': 'application/json',
           'User-Agent': `HubShare-Webhook/${version}`,
           [EVENT_HEADER]: delivery.event.type,
@@ -122,14 +125,11 @@ export class WebhookDeliveryWorker {
           [SIGNATURE_HEADER]: signatureHeader(delivery.secret, Math.floor(started.getTime() / 1000), body)
         },
         body,
-        // A redirect could lead anywhere, past the checks the URL passed: not followed, a failure.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs)
-      });
-      await response.body?.cancel();
-      responseStatus = response.status;
-      if (response.status < 200 || response.status > 299) {
-        error = `The receiver answered HTTP ${response.status}.`;
+        // Redirects are not followed (they could lead past the address checks): a failure.
+        { ...this.target, timeoutMs: this.options.timeoutMs }
+      );
+      if (responseStatus < 200 || responseStatus > 299) {
+        error = `The receiver answered HTTP ${responseStatus}.`;
       }
     } catch (failure) {
       error = describeFailure(failure, this.options.timeoutMs);
@@ -155,6 +155,10 @@ export class WebhookDeliveryWorker {
 
 /** Why a POST did not get an answer, in words for the delivery log (never the URL or secret). */
 function describeFailure(failure: unknown, timeoutMs: number): string {
+  if (failure instanceof ForbiddenAddressError) {
+    // Nothing about the address or port: the log must not tell what answers inside the network.
+    return 'Refused: the receiver\'s address is inside the hub\'s network. An operator can allow it (--webhook-allow-hosts).';
+  }
   if (failure instanceof Error && (failure.name === 'TimeoutError' || failure.name === 'AbortError')) {
     return `The receiver did not answer within ${timeoutMs / 1000} s.`;
   }

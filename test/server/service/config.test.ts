@@ -8,7 +8,8 @@ describe('parseServiceConfig', () => {
       host: '127.0.0.1',
       port: 8765,
       maxPushBytes: 2048 * 1024 * 1024,
-      webhookAllowLoopbackHttp: false
+      webhookAllowLoopbackHttp: false,
+      webhookAllowHosts: []
     });
   });
 
@@ -54,6 +55,12 @@ describe('parseServiceConfig', () => {
 
   it('takes the largest push in megabytes', () => {
     expect(parseServiceConfig(['--max-push-mb', '10'], {}, '/srv').maxPushBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it('lets an operator list the names and ranges inside the network webhooks may reach', () => {
+    expect(parseServiceConfig(['--webhook-allow-hosts', 'dashboard.hub.svc, 10.20.0.0/16'], {}, '/srv').webhookAllowHosts).toEqual(['dashboard.hub.svc', '10.20.0.0/16']);
+    expect(parseServiceConfig([], { HUBSHARE_WEBHOOK_ALLOW_HOSTS: 'fd00::/8' }, '/srv').webhookAllowHosts).toEqual(['fd00::/8']);
+    expect(() => parseServiceConfig(['--webhook-allow-hosts', '10.0.0.0/40'], {}, '/srv')).toThrow(expect.objectContaining({ code: 'usage' }));
   });
 
   it('allows loopback webhooks only when asked, by flag or environment', () => {

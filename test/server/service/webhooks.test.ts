@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseWebhookUrl } from '../../../server/service/domain/webhooks';
+import { AddressPolicy } from '../../../server/service/webhooks/address-policy';
 import { callApi, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
@@ -225,10 +226,10 @@ describe.each(testEngines())('webhooks, on %s', engine => {
 });
 
 describe('webhook URLs', () => {
-  const strict = { allowLoopbackHttp: false };
-  const loose = { allowLoopbackHttp: true };
+  const strict = new AddressPolicy({ allowLoopbackHttp: false, allowedHosts: [] });
+  const loose = new AddressPolicy({ allowLoopbackHttp: true, allowedHosts: [] });
 
-  it.each(['https://hooks.example.org/hubshare', 'https://10.1.2.3:8443/x?team=a'])('accepts %s', url => {
+  it.each(['https://hooks.example.org/hubshare', 'https://93.184.216.34:8443/x?team=a', 'https://[2606:2800:220:1::1]/x'])('accepts %s', url => {
     expect(parseWebhookUrl(url, strict)).toBe(url);
   });
 
@@ -243,6 +244,29 @@ describe('webhook URLs', () => {
     ['https://[::1]/x', /turned off/],
     ['https://[::ffff:127.0.0.1]/x', /turned off/],
     ['not a url', /not a valid URL/],
+    // Addresses inside the network, however they are written.
+    ...[
+      'https://[::ffff:0:0]:8443/',
+      'https://0.0.0.0/x',
+      'https://[::]/x',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://[::ffff:a9fe:a9fe]/latest/meta-data/',
+      'https://10.0.0.1/x',
+      'https://172.16.5.4/x',
+      'https://192.168.1.1/x',
+      'https://100.64.0.1/x',
+      'https://[fe80::1]/x',
+      'https://[fd00::1]/x',
+      'https://[64:ff9b::7f00:1]/x',
+      'https://[64:ff9b::a00:1]/x',
+      'https://[2002:7f00:1::]/x',
+      'https://localhost./x',
+      'https://LOCALHOST/x',
+      'https://api.localhost/x',
+      'https://2130706433/x',
+      'https://0x7f.1/x',
+      'https://224.0.0.1/x'
+    ].map(url => [url, /turned off/] as [string, RegExp]),
     [`https://example.org/${'a'.repeat(2000)}`, /at most 2000/]
   ])('refuses %s', (url, message) => {
     expect(() => parseWebhookUrl(url, strict)).toThrow(message);
@@ -253,5 +277,124 @@ describe('webhook URLs', () => {
     expect(parseWebhookUrl('http://localhost:9000/hook', loose)).toBe('http://localhost:9000/hook');
     expect(() => parseWebhookUrl('http://hooks.example.org/x', loose)).toThrow(/https:\/\//);
     expect(() => parseWebhookUrl('http://user:pw@127.0.0.1/x', loose)).toThrow(/user name or password/);
+  });
+});
+
+describe('webhooks never reach inside the hub\'s network', () => {
+  let service: TestService;
+  let token: string;
+  const closers: (() => Promise<void>)[] = [];
+
+  /** A TCP listener on loopback that counts connections: any connection is a webhook reaching inside. */
+  async function insideListener(): Promise<{ port: number; connections: () => number }> {
+    let connections = 0;
+    const server = createNetServer(socket => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>(resolve => server.close(() => resolve())));
+    return { port: (server.address() as AddressInfo).port, connections: () => connections };
+  }
+
+  async function start(webhooks: NonNullable<Parameters<typeof startTestService>[1]>['webhooks']) {
+    service = await startTestService(undefined, { webhooks: { pollIntervalMs: 20, backoffBaseMs: 50, maxAttempts: 2, timeoutMs: 2000, ...webhooks }, deliver: true });
+    token = await service.userWithToken('alice');
+    expect((await callApi(service, token, 'POST', '/projects', { name: 'analysis' })).status).toBe(201);
+  }
+  /** Creates a webhook, makes an event, and waits for its delivery's last attempt. */
+  async function deliverTo(url: string): Promise<Delivery> {
+    const created = await callApi(service, token, 'POST', '/projects/alice/analysis/webhooks', { url });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await callApi(service, token, 'PATCH', '/projects/alice/analysis', { description: 'an event' })).status).toBe(200);
+    return eventually(async () => {
+      const answer = await callApi(service, token, 'GET', `/projects/alice/analysis/webhooks/${id}/deliveries`);
+      const [delivery] = ((await answer.json()) as { deliveries: Delivery[] }).deliveries;
+      return delivery && delivery.status !== 'pending' ? delivery : undefined;
+    }, 'the delivery to give up');
+  }
+
+  afterEach(async () => {
+    await service.close();
+    for (const close of closers.splice(0)) {
+      await close();
+    }
+  });
+
+  it('a webhook to "localhost." (a trailing dot) is refused and never connects', async () => {
+    await start({});
+    const inside = await insideListener();
+    const created = await callApi(service, token, 'POST', '/projects/alice/analysis/webhooks', { url: `https://localhost.:${inside.port}/` });
+    expect(created.status).toBe(400);
+    expect(inside.connections()).toBe(0);
+  });
+
+  it('a host name that resolves to loopback is refused when the delivery connects, and the log tells nothing of the port', async () => {
+    await start({ resolver: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const inside = await insideListener();
+    const delivery = await deliverTo(`https://hooks.inside.test:${inside.port}/`);
+    expect(inside.connections()).toBe(0);
+    expect(delivery).toMatchObject({ status: 'failed', responseStatus: null });
+    expect(delivery.error).toMatch(/^Refused: the receiver's address is inside the hub's network/);
+    expect(delivery.error).not.toContain(String(inside.port));
+  });
+
+  it('a name that rebinds from a public address to loopback between attempts is refused on the attempt that would reach inside', async () => {
+    const answers = [
+      [{ address: '93.184.216.34', family: 4 }],
+      [{ address: '93.184.216.34', family: 4 }, { address: '::ffff:127.0.0.1', family: 6 }]
+    ];
+    let asked = 0;
+    await start({ resolver: async () => answers[Math.min(asked++, answers.length - 1)], timeoutMs: 300 });
+    const inside = await insideListener();
+    const delivery = await deliverTo(`https://rebinding.inside.test:${inside.port}/`);
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect(inside.connections()).toBe(0);
+    expect(delivery.error).toMatch(/^Refused/);
+  });
+
+  it('an operator\'s allow-list lets exactly the listed range through', async () => {
+    await start({ allowedHosts: ['127.0.0.1/32'], resolver: async () => [{ address: '127.0.0.2', family: 4 }] });
+    const inside = await insideListener();
+    // Not listed: another loopback address, by name.
+    const refused = await deliverTo(`https://other.inside.test:${inside.port}/`);
+    expect(refused.error).toMatch(/^Refused/);
+    expect(inside.connections()).toBe(0);
+    // Listed: that address (the TLS handshake then fails: the listener is no receiver).
+    const allowed = await deliverTo(`https://127.0.0.1:${inside.port}/`);
+    expect(inside.connections()).toBeGreaterThan(0);
+    expect(allowed.error).not.toMatch(/^Refused/);
+  });
+});
+
+describe('the address policy', () => {
+  const strict = new AddressPolicy({ allowLoopbackHttp: false, allowedHosts: [] });
+
+  it.each([
+    '127.0.0.1', '127.8.9.10', '0.0.0.0', '10.1.2.3', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.0.1', '100.127.255.254',
+    '198.18.0.1', '224.0.0.251', '255.255.255.255', '::', '::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:0:0', '::ffff:a9fe:a9fe',
+    '::ffff:10.0.0.1', '::127.0.0.1', 'fe80::1', 'fe80::1%eth0', 'fd12:3456::1', 'fc00::1', 'ff02::1', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe',
+    '64:ff9b:1::1', '2002:7f00:1::1', '2002:c0a8:101::1', '2001:db8::1'
+  ])('refuses %s', address => {
+    expect(strict.allowsAddress(address)).toBe(false);
+  });
+
+  it.each(['93.184.216.34', '8.8.8.8', '100.128.0.1', '172.32.0.1', '2606:2800:220:1::1', '::ffff:93.184.216.34', '64:ff9b::5db8:d822', '2002:5db8:d822::1'])(
+    'allows %s',
+    address => {
+      expect(strict.allowsAddress(address)).toBe(true);
+    }
+  );
+
+  it('lets an operator allow names, addresses and ranges, and refuses entries that are none of them', () => {
+    const policy = new AddressPolicy({ allowLoopbackHttp: false, allowedHosts: ['dashboard.hub.svc', '10.20.0.0/16', 'fd00::5'] });
+    expect(policy.allowsAddress('10.20.3.4')).toBe(true);
+    expect(policy.allowsAddress('10.21.3.4')).toBe(false);
+    expect(policy.allowsAddress('fd00::5')).toBe(true);
+    expect(policy.allowsName('Dashboard.hub.svc.')).toBe(true);
+    expect(policy.allowsName('other.hub.svc')).toBe(false);
+    expect(() => new AddressPolicy({ allowLoopbackHttp: false, allowedHosts: ['10.0.0.0/99'] })).toThrow(/not an address range/);
+    expect(() => new AddressPolicy({ allowLoopbackHttp: false, allowedHosts: ['http://x'] })).toThrow(/not a host name/);
   });
 });
