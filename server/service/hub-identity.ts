@@ -4,7 +4,7 @@ import { parseTeamName, parseUserName } from '../shared/names';
 import type { IdentityProvider } from './authentication';
 import type { Caller, Clock } from './domain/accounts';
 import { systemClock } from './domain/accounts';
-import type { Store } from './storage/open-store';
+import { isUniqueViolation, type Store } from './storage/open-store';
 
 /** Where the hub is and who this service is to it (from the env JupyterHub gives a service). */
 export interface HubSettings {
@@ -70,6 +70,20 @@ export class HubIdentity implements IdentityProvider {
     return { id, name, admin, hubGroups: groups };
   }
 
+  private async renameOutOfTheWay(teamId: string, group: string): Promise<void> {
+    for (;;) {
+      try {
+        await this.db.updateTable('teams').set({ name: await freeTeamName(this.db, group) }).where('id', '=', teamId).where('source', '!=', 'hub').execute();
+        return;
+      } catch (error) {
+        // Another replica took that free name at the same moment: find the next one.
+        if (!isUniqueViolation(error)) {
+          throw error;
+        }
+      }
+    }
+  }
+
   private async mirrorUser(name: string, admin: boolean): Promise<string> {
     const now = this.clock.now().toISOString();
     await this.db
@@ -81,7 +95,12 @@ export class HubIdentity implements IdentityProvider {
     return row.id;
   }
 
-  /** Hub groups become `hub` teams; this user's memberships in them follow the hub's answer. */
+  /**
+   * Hub groups become `hub` teams; this user's memberships in them follow the hub's answer. A
+   * group's name is the hub's: a HubShare team that holds it (made before the group existed, or
+   * to catch what is meant for the group) is renamed out of the way — its members and grants
+   * stay with it, by id — so the group is never confused with it, in grants or in `/user`.
+   */
   private async mirrorGroups(userId: string, groups: readonly string[]): Promise<void> {
     const now = this.clock.now().toISOString();
     for (const group of groups) {
@@ -90,6 +109,15 @@ export class HubIdentity implements IdentityProvider {
         .values({ id: randomBytes(12).toString('hex'), name: group, description: 'JupyterHub group', source: 'hub', created_at: now })
         .onConflict(conflict => conflict.column('name').doNothing())
         .execute();
+      const holder = await this.db.selectFrom('teams').select(['id', 'source']).where('name', '=', group).executeTakeFirst();
+      if (holder && holder.source !== 'hub') {
+        await this.renameOutOfTheWay(holder.id, group);
+        await this.db
+          .insertInto('teams')
+          .values({ id: randomBytes(12).toString('hex'), name: group, description: 'JupyterHub group', source: 'hub', created_at: now })
+          .onConflict(conflict => conflict.column('name').doNothing())
+          .execute();
+      }
     }
     const hubTeams = await this.db.selectFrom('teams').select(['id', 'name']).where('source', '=', 'hub').execute();
     for (const team of hubTeams) {
@@ -102,6 +130,17 @@ export class HubIdentity implements IdentityProvider {
       } else {
         await this.db.deleteFrom('team_members').where('team_id', '=', team.id).where('user_id', '=', userId).execute();
       }
+    }
+  }
+}
+
+/** The first free name of the form `<name>-team`, `<name>-team-2`, … within the team grammar. */
+async function freeTeamName(db: Store, name: string): Promise<string> {
+  for (let n = 1; ; n += 1) {
+    const suffix = n === 1 ? '-team' : `-team-${n}`;
+    const candidate = `${name.slice(0, 63 - suffix.length)}${suffix}`;
+    if (!(await db.selectFrom('teams').select('id').where('name', '=', candidate).executeTakeFirst())) {
+      return candidate;
     }
   }
 }

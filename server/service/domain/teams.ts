@@ -37,10 +37,13 @@ export class Teams {
     }));
   }
 
-  /** The names of the teams a user belongs to. */
+  /**
+   * The names of the teams a user belongs to. Hub groups count through their mirrored `hub`
+   * teams (the hub's answer, mirrored on every request), never by name: a HubShare team that
+   * happens to hold a group's name is a different team.
+   */
   async namesOf(caller: Caller): Promise<string[]> {
-    const own = (await this.teams.namesOf(caller.id)).map(team => team.name);
-    return [...new Set([...own, ...caller.hubGroups])].sort();
+    return (await this.teams.namesOf(caller.id)).map(team => team.name).sort();
   }
 
   /** @throws NotFound when there is no such team. */

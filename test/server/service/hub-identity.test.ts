@@ -38,6 +38,7 @@ describe.each(testEngines())('under JupyterHub, on %s', engine => {
     models.set('alice-hub-token', { name: 'alice', admin: false, groups: ['analysts'], scopes: ACCESS });
     models.set('bob-hub-token', { name: 'bob', admin: false, groups: ['analysts', 'Not A Team Name'], scopes: ACCESS });
     models.set('root-hub-token', { name: 'root', admin: true, groups: [], scopes: ['access:services'] });
+    models.set('mallory-hub-token', { name: 'mallory', admin: false, groups: [], scopes: ACCESS });
     models.set('eve-hub-token', { name: 'eve', admin: false, groups: [], scopes: [] });
     hub = await listen(fakeHub(models));
     dataDir = temporaryDirectory();
@@ -93,6 +94,33 @@ describe.each(testEngines())('under JupyterHub, on %s', engine => {
     const change = await api('root-hub-token', 'PUT', '/teams/analysts/members/alice', {});
     expect(change.status).toBe(403);
     expect(((await change.json()) as { error: { code: string } }).error.code).toBe('hub_team');
+  });
+
+  it('a HubShare team named like a hub group, made before anyone of the group signed in, gets neither the group\'s members nor its grants', async () => {
+    expect((await api('mallory-hub-token', 'POST', '/teams', { name: 'analysts' })).status).toBe(201);
+    // alice signs in: the group takes its name; mallory's team keeps its members and grants under another.
+    expect(await (await api('alice-hub-token', 'GET', '/user')).json()).toEqual({ name: 'alice', admin: false, teams: ['analysts'] });
+    expect(await (await api('alice-hub-token', 'GET', '/teams/analysts')).json()).toMatchObject({ name: 'analysts', source: 'hub', members: [{ name: 'alice' }] });
+    expect(await (await api('mallory-hub-token', 'GET', '/teams/analysts-team')).json()).toMatchObject({
+      source: 'hubshare',
+      members: [{ name: 'mallory', role: 'maintainer' }]
+    });
+    expect(await (await api('mallory-hub-token', 'GET', '/user')).json()).toEqual({ name: 'mallory', admin: false, teams: ['analysts-team'] });
+
+    // What alice shares with the group reaches the group, never mallory.
+    expect((await api('alice-hub-token', 'POST', '/projects', { name: 'survey' })).status).toBe(201);
+    expect((await api('alice-hub-token', 'PUT', '/projects/alice/survey/grants/teams/analysts', { level: 'read' })).status).toBe(200);
+    expect((await api('bob-hub-token', 'GET', '/projects/alice/survey')).status).toBe(200);
+    expect((await api('mallory-hub-token', 'GET', '/projects/alice/survey')).status).toBe(404);
+    expect((await api('mallory-hub-token', 'PUT', '/teams/analysts/members/mallory', {})).status).toBe(403);
+  });
+
+  it('a HubShare team cannot take the name of a hub group once it is known', async () => {
+    expect((await api('alice-hub-token', 'GET', '/user')).status).toBe(200);
+    const taken = await api('mallory-hub-token', 'POST', '/teams', { name: 'analysts' });
+    expect(taken.status).toBe(409);
+    expect((await api('mallory-hub-token', 'POST', '/teams', { name: 'crew' })).status).toBe(201);
+    expect((await api('mallory-hub-token', 'PATCH', '/teams/crew', { name: 'analysts' })).status).toBe(409);
   });
 
   it('makes a hub admin admin everywhere', async () => {
