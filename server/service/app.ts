@@ -11,6 +11,7 @@ import { Events } from './domain/events';
 import { Projects } from './domain/projects';
 import { Pushes } from './domain/pushes';
 import { Teams } from './domain/teams';
+import { WebhookAudience } from './domain/webhook-audience';
 import { Webhooks } from './domain/webhooks';
 import type { GitRunner } from './git/git-runner';
 import { ObjectReader } from './git/object-reader';
@@ -95,6 +96,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
     webhooksStore,
     { ...DEFAULT_DELIVERY_OPTIONS, ...deps.webhooks },
     { policy: addresses, resolver: deps.webhooks?.resolver ?? systemResolver },
+    new WebhookAudience(accountsStore, projects, projectsStore, teamsStore, events),
     clock,
     log
   );

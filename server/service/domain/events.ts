@@ -170,6 +170,11 @@ export class Events {
     return { events, next: String(next), more: true };
   }
 
+  /** Whether the caller may see this one event now, by the feed's rule (for webhook deliveries). */
+  visibleTo(caller: Caller, row: EventRow): Promise<boolean> {
+    return this.visible(caller, row, (_key, decide) => decide());
+  }
+
   private async visible(caller: Caller, row: EventRow, once: (key: string, decide: () => Promise<boolean>) => Promise<boolean>): Promise<boolean> {
     if (caller.admin || row.subject_user_id === caller.id) {
       return true;

@@ -15,6 +15,8 @@ export interface DueDelivery {
   nextAttemptAt: string;
   url: string;
   secret: string;
+  /** The webhook's project or team, and who made it (a user name): deliveries go out only while they may see them. */
+  webhook: { projectId: string | null; teamId: string | null; createdBy: string };
   event: Selectable<EventsTable>;
 }
 
@@ -65,19 +67,29 @@ export class WebhooksStore {
       .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
       .innerJoin('events as e', 'e.seq', 'd.event_seq')
       .selectAll('e')
-      .select(['d.id as delivery_id', 'd.attempts', 'd.next_attempt_at', 'w.url', 'w.secret'])
+      .select([
+        'd.id as delivery_id',
+        'd.attempts',
+        'd.next_attempt_at',
+        'w.url',
+        'w.secret',
+        'w.project_id as webhook_project_id',
+        'w.team_id as webhook_team_id',
+        'w.created_by as webhook_created_by'
+      ])
       .where('d.status', '=', 'pending')
       .where('d.next_attempt_at', '<=', now)
       .orderBy('d.next_attempt_at')
       .orderBy('d.event_seq')
       .limit(limit)
       .execute();
-    return rows.map(({ delivery_id, attempts, next_attempt_at, url, secret, ...event }) => ({
+    return rows.map(({ delivery_id, attempts, next_attempt_at, url, secret, webhook_project_id, webhook_team_id, webhook_created_by, ...event }) => ({
       id: delivery_id,
       attempts,
       nextAttemptAt: next_attempt_at,
       url,
       secret,
+      webhook: { projectId: webhook_project_id, teamId: webhook_team_id, createdBy: webhook_created_by },
       event
     }));
   }

@@ -48,6 +48,8 @@ export class WebhookDeliveryWorker {
     private readonly store: WebhooksStore,
     private readonly options: DeliveryOptions,
     private readonly target: { policy: AddressPolicy; resolver: Resolver },
+    /** Says why a delivery must not go out now (its creator may no longer see it), or null. */
+    private readonly audience: { refusal(delivery: DueDelivery): Promise<string | null> },
     private readonly clock: Clock,
     private readonly log: (message: string) => void
   ) {}
@@ -113,30 +115,34 @@ export class WebhookDeliveryWorker {
     }
     const body = JSON.stringify(eventView(delivery.event));
     let responseStatus: number | null = null;
-    let error: string | null = null;
-    try {
-      responseStatus = await postWebhook(
-        delivery.url,
-        {
-          'Content-Type': 'application/json',
-          'User-Agent': `HubShare-Webhook/${version}`,
-          [EVENT_HEADER]: delivery.event.type,
-          [DELIVERY_HEADER]: delivery.id,
-          [SIGNATURE_HEADER]: signatureHeader(delivery.secret, Math.floor(started.getTime() / 1000), body)
-        },
-        body,
-        // Redirects are not followed (they could lead past the address checks): a failure.
-        { ...this.target, timeoutMs: this.options.timeoutMs }
-      );
-      if (responseStatus < 200 || responseStatus > 299) {
-        error = `The receiver answered HTTP ${responseStatus}.`;
+    let error: string | null = await this.audience.refusal(delivery);
+    const refused = error !== null;
+    if (!refused) {
+      try {
+        responseStatus = await postWebhook(
+          delivery.url,
+          {
+            'Content-Type': 'application/json',
+            'User-Agent': `HubShare-Webhook/${version}`,
+            [EVENT_HEADER]: delivery.event.type,
+            [DELIVERY_HEADER]: delivery.id,
+            [SIGNATURE_HEADER]: signatureHeader(delivery.secret, Math.floor(started.getTime() / 1000), body)
+          },
+          body,
+          // Redirects are not followed (they could lead past the address checks): a failure.
+          { ...this.target, timeoutMs: this.options.timeoutMs }
+        );
+        if (responseStatus < 200 || responseStatus > 299) {
+          error = `The receiver answered HTTP ${responseStatus}.`;
+        }
+      } catch (failure) {
+        error = describeFailure(failure, this.options.timeoutMs);
       }
-    } catch (failure) {
-      error = describeFailure(failure, this.options.timeoutMs);
     }
     const attempts = delivery.attempts + 1;
     const finished = this.clock.now();
-    const status = error === null ? 'delivered' : attempts >= this.options.maxAttempts ? 'failed' : 'pending';
+    // A refusal is not retried: what its creator may no longer see is never sent later either.
+    const status = error === null ? 'delivered' : refused || attempts >= this.options.maxAttempts ? 'failed' : 'pending';
     const wait = Math.min(this.options.maxBackoffMs, this.options.backoffBaseMs * 2 ** (attempts - 1));
     await this.store.recordAttempt(delivery.id, {
       status,

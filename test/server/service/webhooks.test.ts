@@ -202,6 +202,45 @@ describe.each(testEngines())('webhooks, on %s', engine => {
     expect((await json<{ deliveries: Delivery[] }>(api('alice', 'GET', `/teams/crew/webhooks/${created.id}/deliveries`), 200)).deliveries).toHaveLength(3);
   });
 
+  it('a team webhook stops receiving the events of projects granted to the team once its creator left the team', async () => {
+    await start();
+    const hook = await receiver();
+    await json(api('alice', 'POST', '/teams', { name: 'crew' }), 201);
+    await json(api('alice', 'PUT', '/teams/crew/members/bob', { role: 'maintainer' }), 200);
+    const created = await json<{ id: string }>(api('bob', 'POST', '/teams/crew/webhooks', { url: hook.url }), 201);
+    await json(api('alice', 'PUT', '/projects/alice/analysis/grants/teams/crew', { level: 'read' }), 200);
+    await eventually(() => (hook.received.length === 1 ? true : undefined), 'the grant delivered while bob maintains the team');
+
+    expect((await api('bob', 'DELETE', '/teams/crew/members/bob')).status).toBe(204);
+    await json(api('alice', 'PATCH', '/projects/alice/analysis', { description: 'after bob left' }), 200);
+    const log = await eventually(async () => {
+      const entries = await json<{ deliveries: Delivery[] }>(api('alice', 'GET', `/teams/crew/webhooks/${created.id}/deliveries`), 200);
+      const settled = entries.deliveries.filter(entry => entry.type === 'project.updated' && entry.status === 'failed');
+      return settled.length === 1 ? entries.deliveries : undefined;
+    }, 'the update refused');
+    expect(hook.received.map(request => request.headers['x-hubshare-event'])).toEqual(['grant.changed']);
+    expect(log.find(entry => entry.type === 'project.updated')).toMatchObject({ attempts: 1, responseStatus: null, error: 'Not sent: bob, who made this webhook, no longer maintains the team.' });
+    expect(log.find(entry => entry.type === 'member.removed')).toMatchObject({ status: 'failed' });
+  });
+
+  it('a project webhook stops receiving events once its creator lost admin on the project', async () => {
+    await start();
+    const hook = await receiver();
+    await json(api('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'admin' }), 200);
+    const created = await json<{ id: string }>(api('bob', 'POST', '/projects/alice/analysis/webhooks', { url: hook.url }), 201);
+    await json(api('alice', 'PUT', '/projects/alice/analysis/grants/users/bob', { level: 'read' }), 200);
+    await json(api('alice', 'PATCH', '/projects/alice/analysis', { description: 'bob reads only' }), 200);
+    const log = await eventually(async () => {
+      const entries = await deliveries(`/projects/alice/analysis/webhooks/${created.id}`);
+      return entries.length === 2 && entries.every(entry => entry.status === 'failed') ? entries : undefined;
+    }, 'both refused');
+    expect(hook.received).toEqual([]);
+    expect(log.map(entry => entry.error)).toEqual([
+      'Not sent: bob, who made this webhook, no longer administers the project.',
+      'Not sent: bob, who made this webhook, no longer administers the project.'
+    ]);
+  });
+
   it('delivers a deleted project\'s last event to its webhooks, then forgets them', async () => {
     await start();
     const hook = await receiver();
