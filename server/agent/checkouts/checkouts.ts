@@ -5,6 +5,7 @@ import { parseProjectName, parseUserName } from '../../shared/names';
 import { AgentGitError, CheckoutGit, type GitProgress } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
+import { HUBSHARE_EXCLUDE, hubShareFolderIn, refuseInsideCheckout, unsafeRepository } from './hostile-tree';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
 /** The service and the signed-in user, as every operation needs them. */
@@ -203,6 +204,7 @@ export class Checkouts {
   async clone(rawUrl: string, dir: string): Promise<string> {
     const url = parseCloneUrl(rawUrl, this.options.allowHttpLoopback ?? false);
     const root = resolve(dir);
+    refuseInsideCheckout(root);
     if (existsSync(root) && readdirSync(root).length > 0) {
       throw new BadRequest(`${root} already has files in it; clone into a new or empty folder.`, 'folder_not_empty');
     }
@@ -255,6 +257,7 @@ export class Checkouts {
     const full = parseProjectPath(rawProject);
     await callService<ServiceProject>(this.service, 'GET', `/projects/${full}`);
     const root = resolve(dir ?? full.split('/')[1]);
+    refuseInsideCheckout(root);
     if (existsSync(root) && readdirSync(root).length > 0) {
       throw new BadRequest(`${root} already has files in it; check out into a new or empty folder.`, 'folder_not_empty');
     }
@@ -506,7 +509,7 @@ export class Checkouts {
 
   /** Keeps HubShare's own folder, notebook checkpoints and the user's own repositories out. */
   private writeExcludes(root: string): void {
-    const lines = ['/.hubshare/', '.ipynb_checkpoints/', ...nestedRepositories(root).map(path => `/${escapeGlob(path)}/`)];
+    const lines = [HUBSHARE_EXCLUDE, '.ipynb_checkpoints/', ...nestedRepositories(root).map(path => `/${escapeGlob(path)}/`)];
     writeFileSync(join(root, HUBSHARE_DIR, 'info', 'exclude'), `${lines.join('\n')}\n`);
   }
 
@@ -535,7 +538,7 @@ export class Checkouts {
 
   /**
    * Fetches the project's main branch; false when the project has no commits yet.
-   * @throws BadRequest (`unsafe_repository`) when its files hold a top-level `.hubshare` (the
+   * @throws BadRequest (`unsafe_repository`) when its files hold a `.hubshare` at any depth (the
    *   tracking ref then stays where it was).
    */
   private async fetch(git: CheckoutGit, remote: Remote, options: { signal?: AbortSignal } = {}): Promise<boolean> {
@@ -555,22 +558,17 @@ export class Checkouts {
   }
 
   /**
-   * A checkout's history lives in its `.hubshare` folder: a tree with a top-level `.hubshare` of
-   * its own would, once checked out, replace that folder's files — its git config among them,
-   * whose settings (core.fsmonitor, credential helpers…) run commands. Such a tree is never
-   * checked out or merged: the tracking ref goes back to what it was and the user is told why.
-   * (git guards `.git` itself; any letter case is refused, for case-insensitive filesystems.)
+   * A checkout's history lives in its `.hubshare` folder: a tree with a `.hubshare` of its own at
+   * the top would replace that folder's files (its git config among them); one below would be a
+   * git directory waiting for a `hubshare` run in its folder. Such a tree is never checked out or
+   * merged: the tracking ref goes back to what it was and the user is told why.
    */
   private async refuseOwnHubShareFolder(git: CheckoutGit, remote: Remote, before: string | null): Promise<void> {
-    const names = (await git.run(['ls-tree', '--name-only', '-z', TRACKING])).split('\0');
-    if (!names.some(name => name.toLowerCase() === HUBSHARE_DIR)) {
-      return;
+    const found = await hubShareFolderIn(git, TRACKING);
+    if (found !== undefined) {
+      await git.run(before === null ? ['update-ref', '-d', TRACKING] : ['update-ref', TRACKING, before]);
+      throw unsafeRepository(this.describe(remote), found);
     }
-    await git.run(before === null ? ['update-ref', '-d', TRACKING] : ['update-ref', TRACKING, before]);
-    throw new BadRequest(
-      `${this.describe(remote)} has a top-level ".hubshare" folder, where HubShare keeps a checkout's own history: HubShare will not check it out. Rename that folder in the repository.`,
-      'unsafe_repository'
-    );
   }
 
   /** The author and time of the latest commit on the project's main branch, as last fetched. */
