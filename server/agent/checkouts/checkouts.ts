@@ -51,6 +51,8 @@ export interface CheckoutOptions {
   maxCloneBytes?: number;
   /** Told how far fetches and pushes have come (the Projects panel shows it). */
   onProgress?: (event: GitProgress) => void;
+  /** No checkout above this folder (a real path: the agent's root) is ever found or used. */
+  ceiling?: string;
 }
 
 const DEFAULT_MAX_CLONE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -137,19 +139,19 @@ export class Checkouts {
   /**
    * Publishes a folder as a new project of the signed-in user: creates it on the service, commits
    * the folder and pushes. On failure nothing is left behind (no project, no `.hubshare`).
-   * @throws BadRequest when the folder is already a checkout; Conflict when the name is taken.
+   * @throws BadRequest when the folder is (inside) a checkout already; Conflict when the name is taken.
    */
   async publish(dir: string, options: { name?: string; visibility?: 'private' | 'hub'; message?: string } = {}): Promise<ServiceProject> {
     const root = resolve(dir);
     if (!existsSync(root)) {
       throw new NotFound(`There is no folder ${root}.`, 'no_such_folder');
     }
-    const existing = findCheckout(root);
-    if (existing === root && (await this.remoteOf(root)).kind === 'url') {
+    refuseInsideCheckout(root);
+    if (isCheckout(root) && (await this.remoteOf(root)).kind === 'url') {
       return this.publishClone(root, options);
     }
-    if (existing) {
-      throw new BadRequest(`${root} is already (inside) a HubShare checkout: push instead.`, 'already_checkout');
+    if (isCheckout(root)) {
+      throw new BadRequest(`${root} is already a HubShare checkout: push instead.`, 'already_checkout');
     }
     const name = parseProjectName(options.name ?? defaultProjectName(root));
     const project = await callService<ServiceProject>(this.service, 'POST', '/projects', {
@@ -467,7 +469,7 @@ export class Checkouts {
   // — internals —
 
   private requireCheckout(dir: string): string {
-    const root = findCheckout(dir);
+    const root = findCheckout(dir, this.options.ceiling);
     if (!root) {
       throw new NotFound(`${resolve(dir)} is not a HubShare checkout.`, 'not_a_checkout');
     }

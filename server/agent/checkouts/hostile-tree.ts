@@ -37,7 +37,8 @@ export function unsafeRepository(source: string, path: string): BadRequest {
 
 /**
  * A checkout, clone or publish never goes into a folder inside another checkout: the outer one
- * would take its files, and its `.hubshare`, into the outer project.
+ * would take its files, and its `.hubshare`, into the outer project. This looks all the way up,
+ * above the agent's root too: refusing there reveals only that a checkout exists.
  * @throws BadRequest (`inside_checkout`) naming the outer checkout.
  */
 export function refuseInsideCheckout(root: string): void {

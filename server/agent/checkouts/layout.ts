@@ -43,11 +43,15 @@ export function isCheckout(dir: string): boolean {
  * The checkout containing `path` (itself or a parent), or undefined. The top-most one wins: a
  * folder inside a checkout is never a checkout of its own, whatever `.hubshare` it holds (one
  * there is only files of the outer checkout, which its excludes keep out of its history).
+ * With a `ceiling` (the agent's root, as a real path) nothing above it is looked at.
  */
-export function findCheckout(path: string): string | undefined {
+export function findCheckout(path: string, ceiling?: string): string | undefined {
   let found: string | undefined;
   let current = resolve(path);
   for (;;) {
+    if (ceiling !== undefined && relative(ceiling, current).split(sep)[0] === '..') {
+      return found;
+    }
     if (isCheckout(current)) {
       found = current;
     }
