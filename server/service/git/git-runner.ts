@@ -28,8 +28,8 @@ export class GitCommandError extends Error {
  * Cost: only the commits this push brings (`rev-list … --not --all`: the refs are not updated
  * yet), each diffed against its parents in one `diff-tree --stdin` process. A commit whose tree
  * holds such a path either brought it or has a parent that did, so the commits' changes suffice;
- * `-t` lists folders too, so even an empty `.hubshare` tree is seen. A ref straight at a tree is
- * listed whole. A name with a newline in it is split into two names: it can only refuse more.
+ * deletions are left out, so a push that removes one left from before goes through. `-t` lists
+ * folders too, so even an empty `.hubshare` tree is seen. A ref straight at a tree is listed whole. A name with a newline in it is split into two names: it can only refuse more.
  */
 const PRE_RECEIVE = `#!/bin/sh
 # Written by the HubShare service at start; changes are overwritten.
@@ -38,7 +38,7 @@ while read -r old new ref; do
   case "$new" in *[!0]*) ;; *) continue ;; esac
   if commit=$(git rev-parse --verify --quiet "$new^{commit}"); then
     found=$(git rev-list "$commit" --not --all |
-      git diff-tree --stdin -r -t -m --root --no-commit-id --name-only -z |
+      git diff-tree --stdin -r -t -m --root --no-commit-id --name-only --diff-filter=d -z |
       tr '\\000' '\\n' | grep -i -E '(^|/)[.]hubshare(/|$)' | head -n 1)
   elif git rev-parse --verify --quiet "$new^{tree}" >/dev/null; then
     found=$(git ls-tree -r -t --name-only -z "$new" | tr '\\000' '\\n' | grep -i -E '(^|/)[.]hubshare(/|$)' | head -n 1)

@@ -113,6 +113,18 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
     expect(refused.stderr).toContain('remote: HubShare: refs/heads/main holds deep/.hubshare');
   });
 
+  it('takes a push that removes a .hubshare left from before the check (the way out for old data)', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    mkdirSync(join(mine, 'old', '.hubshare'), { recursive: true });
+    await commitFile(mine, 'old/.hubshare/config', '[core]\n\tbare = false\n', 'from before');
+    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'analysis').executeTakeFirstOrThrow();
+    await git.run(['push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main'], mine);
+    await git.run(['rm', '-q', '-r', 'old'], mine);
+    await commitFile(mine, 'a.txt', 'a\n', 'drop it');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
+  });
+
   it('takes names that only look like .hubshare (.hubshare2, hubshare, x.hubshare)', async () => {
     const mine = join(work.path, 'alice');
     await git.run(['clone', '-q', url('alice'), mine]);
