@@ -5,7 +5,7 @@ import { parseProjectName, parseUserName } from '../../shared/names';
 import { AgentGitError, CheckoutGit, type GitProgress } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
-import { HUBSHARE_EXCLUDE, hubShareFolderIn, refuseInsideCheckout, unsafeRepository } from './hostile-tree';
+import { HUBSHARE_EXCLUDE, hubShareFolderIn, refuseInsideCheckout, stageAll, unsafeRepository } from './hostile-tree';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
 /** The service and the signed-in user, as every operation needs them. */
@@ -517,7 +517,7 @@ export class Checkouts {
 
   private async commitAll(git: CheckoutGit, root: string, message: string): Promise<void> {
     this.writeExcludes(root);
-    await git.run(['add', '--all', '--', '.']);
+    await stageAll(git);
     const hasHead = (await this.head(git)) !== null;
     const staged = hasHead ? !(await git.succeeds(['diff', '--cached', '--quiet'])) : (await git.run(['ls-files'])).length > 0;
     if (staged) {

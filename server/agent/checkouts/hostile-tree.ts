@@ -27,6 +27,26 @@ export async function hubShareFolderIn(git: CheckoutGit, ref: string): Promise<s
   return names.find(holdsHubShareFolder);
 }
 
+/**
+ * Stages every change of the work tree, then takes out of the index any `.hubshare` tracked from
+ * before the excludes covered every depth (excludes keep out only untracked files); the files stay
+ * on disk. Removed by folder, so a whole git directory is one path.
+ */
+export async function stageAll(git: CheckoutGit): Promise<void> {
+  await git.run(['add', '--all', '--', '.']);
+  const folders = new Set<string>();
+  for (const path of (await git.run(['ls-files', '-z'])).split('\0')) {
+    const components = path.split('/');
+    const at = components.findIndex(component => component.toLowerCase() === HUBSHARE_DIR);
+    if (at >= 0) {
+      folders.add(components.slice(0, at + 1).join('/'));
+    }
+  }
+  if (folders.size > 0) {
+    await git.run(['rm', '-r', '--cached', '--quiet', '--', ...[...folders].map(folder => `:(literal)${folder}`)]);
+  }
+}
+
 /** The BadRequest for a repository whose tree holds `path` (a `.hubshare` below the top or at it). */
 export function unsafeRepository(source: string, path: string): BadRequest {
   return new BadRequest(

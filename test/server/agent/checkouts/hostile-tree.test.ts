@@ -177,6 +177,32 @@ describe('a hostile tree in a checkout', () => {
   });
 });
 
+describe('a .hubshare tracked from before the checks', () => {
+  it('a sub/.hubshare tracked in a checkout\'s history leaves it at the next push, and stays on disk', async () => {
+    const { name, mine, theirs } = await sharedProject();
+    // What an earlier agent and service let through: the folder committed and pushed.
+    mkdirSync(join(mine, 'sub', '.hubshare'), { recursive: true });
+    writeFileSync(join(mine, 'sub', '.hubshare', 'config'), '[core]\n\tbare = false\n');
+    const own = (...args: string[]) =>
+      execFileSync('git', ['--git-dir', join(mine, '.hubshare'), '--work-tree', mine, '-c', 'user.name=alice', '-c', 'user.email=a@example.org', ...args], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1' }
+      });
+    own('add', '-f', 'sub/.hubshare/config');
+    own('commit', '-q', '-m', 'from before');
+    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+    await promisify(execFile)('git', ['--git-dir', join(mine, '.hubshare'), 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main']);
+    own('update-ref', 'refs/remotes/origin/main', 'HEAD');
+
+    writeFileSync(join(mine, 'notes.txt'), 'second\n');
+    expect(await as('alice', mine, 'push')).toMatchObject({ code: 0, out: 'Pushed.' });
+    expect(await as('bob', theirs, 'pull')).toMatchObject({ code: 0 });
+    expect(readFileSync(join(theirs, 'notes.txt'), 'utf8')).toBe('second\n');
+    expect(existsSync(join(theirs, 'sub'))).toBe(false);
+    expect(readFileSync(join(mine, 'sub', '.hubshare', 'config'), 'utf8')).toBe('[core]\n\tbare = false\n');
+    expect((await as('alice', mine, 'status')).out).toContain('Up to date.');
+  });
+});
+
 describe('the user\'s own git', () => {
   const userGit = (cwd: string, ...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Owner', '-c', 'user.email=owner@example.org', ...args], {
