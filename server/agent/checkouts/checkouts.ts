@@ -5,6 +5,7 @@ import { parseProjectName, parseUserName } from '../../shared/names';
 import { AgentGitError, CheckoutGit, type GitProgress } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
+import { HUBSHARE_EXCLUDE, hubShareFolderIn, refuseInsideCheckout, stageAll, unsafeRepository } from './hostile-tree';
 import { refuseWritesIntoUserRepositories } from './user-repositories';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
@@ -51,6 +52,8 @@ export interface CheckoutOptions {
   maxCloneBytes?: number;
   /** Told how far fetches and pushes have come (the Projects panel shows it). */
   onProgress?: (event: GitProgress) => void;
+  /** No checkout above this folder (a real path: the agent's root) is ever found or used. */
+  ceiling?: string;
 }
 
 const DEFAULT_MAX_CLONE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -137,19 +140,19 @@ export class Checkouts {
   /**
    * Publishes a folder as a new project of the signed-in user: creates it on the service, commits
    * the folder and pushes. On failure nothing is left behind (no project, no `.hubshare`).
-   * @throws BadRequest when the folder is already a checkout; Conflict when the name is taken.
+   * @throws BadRequest when the folder is (inside) a checkout already; Conflict when the name is taken.
    */
   async publish(dir: string, options: { name?: string; visibility?: 'private' | 'hub'; message?: string } = {}): Promise<ServiceProject> {
     const root = resolve(dir);
     if (!existsSync(root)) {
       throw new NotFound(`There is no folder ${root}.`, 'no_such_folder');
     }
-    const existing = findCheckout(root);
-    if (existing === root && (await this.remoteOf(root)).kind === 'url') {
+    refuseInsideCheckout(root);
+    if (isCheckout(root) && (await this.remoteOf(root)).kind === 'url') {
       return this.publishClone(root, options);
     }
-    if (existing) {
-      throw new BadRequest(`${root} is already (inside) a HubShare checkout: push instead.`, 'already_checkout');
+    if (isCheckout(root)) {
+      throw new BadRequest(`${root} is already a HubShare checkout: push instead.`, 'already_checkout');
     }
     const name = parseProjectName(options.name ?? defaultProjectName(root));
     const project = await callService<ServiceProject>(this.service, 'POST', '/projects', {
@@ -204,6 +207,7 @@ export class Checkouts {
   async clone(rawUrl: string, dir: string): Promise<string> {
     const url = parseCloneUrl(rawUrl, this.options.allowHttpLoopback ?? false);
     const root = resolve(dir);
+    refuseInsideCheckout(root);
     if (existsSync(root) && readdirSync(root).length > 0) {
       throw new BadRequest(`${root} already has files in it; clone into a new or empty folder.`, 'folder_not_empty');
     }
@@ -256,6 +260,7 @@ export class Checkouts {
     const full = parseProjectPath(rawProject);
     await callService<ServiceProject>(this.service, 'GET', `/projects/${full}`);
     const root = resolve(dir ?? full.split('/')[1]);
+    refuseInsideCheckout(root);
     if (existsSync(root) && readdirSync(root).length > 0) {
       throw new BadRequest(`${root} already has files in it; check out into a new or empty folder.`, 'folder_not_empty');
     }
@@ -471,7 +476,7 @@ export class Checkouts {
   // — internals —
 
   private requireCheckout(dir: string): string {
-    const root = findCheckout(dir);
+    const root = findCheckout(dir, this.options.ceiling);
     if (!root) {
       throw new NotFound(`${resolve(dir)} is not a HubShare checkout.`, 'not_a_checkout');
     }
@@ -513,13 +518,13 @@ export class Checkouts {
 
   /** Keeps HubShare's own folder, notebook checkpoints and the user's own repositories out. */
   private writeExcludes(root: string): void {
-    const lines = ['/.hubshare/', '.ipynb_checkpoints/', ...nestedRepositories(root).map(path => `/${escapeGlob(path)}/`)];
+    const lines = [HUBSHARE_EXCLUDE, '.ipynb_checkpoints/', ...nestedRepositories(root).map(path => `/${escapeGlob(path)}/`)];
     writeFileSync(join(root, HUBSHARE_DIR, 'info', 'exclude'), `${lines.join('\n')}\n`);
   }
 
   private async commitAll(git: CheckoutGit, root: string, message: string): Promise<void> {
     this.writeExcludes(root);
-    await git.run(['add', '--all', '--', '.']);
+    await stageAll(git);
     const hasHead = (await this.head(git)) !== null;
     const staged = hasHead ? !(await git.succeeds(['diff', '--cached', '--quiet'])) : (await git.run(['ls-files'])).length > 0;
     if (staged) {
@@ -542,7 +547,7 @@ export class Checkouts {
 
   /**
    * Fetches the project's main branch; false when the project has no commits yet.
-   * @throws BadRequest (`unsafe_repository`) when its files hold a top-level `.hubshare` (the
+   * @throws BadRequest (`unsafe_repository`) when its files hold a `.hubshare` at any depth (the
    *   tracking ref then stays where it was).
    */
   private async fetch(git: CheckoutGit, remote: Remote, options: { signal?: AbortSignal } = {}): Promise<boolean> {
@@ -562,22 +567,17 @@ export class Checkouts {
   }
 
   /**
-   * A checkout's history lives in its `.hubshare` folder: a tree with a top-level `.hubshare` of
-   * its own would, once checked out, replace that folder's files — its git config among them,
-   * whose settings (core.fsmonitor, credential helpers…) run commands. Such a tree is never
-   * checked out or merged: the tracking ref goes back to what it was and the user is told why.
-   * (git guards `.git` itself; any letter case is refused, for case-insensitive filesystems.)
+   * A checkout's history lives in its `.hubshare` folder: a tree with a `.hubshare` of its own at
+   * the top would replace that folder's files (its git config among them); one below would be a
+   * git directory waiting for a `hubshare` run in its folder. Such a tree is never checked out or
+   * merged: the tracking ref goes back to what it was and the user is told why.
    */
   private async refuseOwnHubShareFolder(git: CheckoutGit, remote: Remote, before: string | null): Promise<void> {
-    const names = (await git.run(['ls-tree', '--name-only', '-z', TRACKING])).split('\0');
-    if (!names.some(name => name.toLowerCase() === HUBSHARE_DIR)) {
-      return;
+    const found = await hubShareFolderIn(git, TRACKING);
+    if (found !== undefined) {
+      await git.run(before === null ? ['update-ref', '-d', TRACKING] : ['update-ref', TRACKING, before]);
+      throw unsafeRepository(this.describe(remote), found);
     }
-    await git.run(before === null ? ['update-ref', '-d', TRACKING] : ['update-ref', TRACKING, before]);
-    throw new BadRequest(
-      `${this.describe(remote)} has a top-level ".hubshare" folder, where HubShare keeps a checkout's own history: HubShare will not check it out. Rename that folder in the repository.`,
-      'unsafe_repository'
-    );
   }
 
   /** The author and time of the latest commit on the project's main branch, as last fetched. */

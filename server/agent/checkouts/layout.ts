@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { hubShareKeys } from '../git/repository-config';
 
 /**
  * The hidden folder inside a checkout that holds HubShare's history (used as GIT_DIR with the
@@ -29,27 +30,8 @@ export function checkoutSource(root: string): 'project' | 'url' {
   } catch {
     return 'project';
   }
-  let section = '';
-  let hasUrl = false;
-  for (const raw of text.split(/\r?\n/)) {
-    let line = raw;
-    // A section header, possibly followed by a key on the same line (`[hubshare] url = …`).
-    const header = /^\s*\[([^\]]*)\](.*)$/.exec(line);
-    if (header) {
-      section = header[1].trim().toLowerCase();
-      line = header[2];
-    }
-    const entry = /^\s*([A-Za-z][A-Za-z0-9-]*)\s*=\s*(\S.*?)?\s*$/.exec(line);
-    if (section !== 'hubshare' || !entry) {
-      continue;
-    }
-    const key = entry[1].toLowerCase();
-    if (key === 'project' && entry[2]) {
-      return 'project';
-    }
-    hasUrl ||= key === 'url' && !!entry[2];
-  }
-  return hasUrl ? 'url' : 'project';
+  const { project, url } = hubShareKeys(text);
+  return !project && url ? 'url' : 'project';
 }
 
 /** Whether `dir` is the root of a HubShare checkout. */
@@ -57,16 +39,25 @@ export function isCheckout(dir: string): boolean {
   return existsSync(join(dir, HUBSHARE_DIR, 'HEAD'));
 }
 
-/** The checkout containing `path` (itself or the nearest parent), or undefined. */
-export function findCheckout(path: string): string | undefined {
+/**
+ * The checkout containing `path` (itself or a parent), or undefined. The top-most one wins: a
+ * folder inside a checkout is never a checkout of its own, whatever `.hubshare` it holds (one
+ * there is only files of the outer checkout, which its excludes keep out of its history).
+ * With a `ceiling` (the agent's root, as a real path) nothing above it is looked at.
+ */
+export function findCheckout(path: string, ceiling?: string): string | undefined {
+  let found: string | undefined;
   let current = resolve(path);
   for (;;) {
+    if (ceiling !== undefined && relative(ceiling, current).split(sep)[0] === '..') {
+      return found;
+    }
     if (isCheckout(current)) {
-      return current;
+      found = current;
     }
     const parent = dirname(current);
     if (parent === current) {
-      return undefined;
+      return found;
     }
     current = parent;
   }
@@ -115,7 +106,7 @@ export function nestedRepositories(root: string): string[] {
       return;
     }
     for (const name of entries) {
-      if (name === HUBSHARE_DIR && dir === root) {
+      if (name.toLowerCase() === HUBSHARE_DIR) {
         continue;
       }
       if (name === '.git') {

@@ -1,5 +1,6 @@
 // The one module of the agent that runs git (through simple-git). Everything else asks it.
 import { type SimpleGit, simpleGit } from 'simple-git';
+import { sealGitDir } from './repository-config';
 
 /** A failed git command: git's own words, for logs and for mapping to user messages. */
 export class AgentGitError extends Error {
@@ -33,8 +34,9 @@ export interface GitProgress {
  * Configuration reaches git through GIT_CONFIG_COUNT in the child's environment: the token header,
  * disabled hooks, fsmonitor and credential helpers, the protocol allow-list, the author;
  * GIT_CONFIG_GLOBAL points at /dev/null so the user's own git configuration cannot change what
- * HubShare's git does. simple-git blocks these by default; this module allows exactly those
- * categories, for values it sets itself.
+ * HubShare's git does. Before every command the git directory's own config is rewritten to the
+ * keys HubShare writes (`repository-config.ts`): nothing else in it is ever read. simple-git blocks
+ * these by default; this module allows exactly those categories, for values it sets itself.
  */
 export class CheckoutGit {
   constructor(
@@ -44,6 +46,7 @@ export class CheckoutGit {
   ) {}
 
   private client(signal?: AbortSignal): SimpleGit {
+    sealGitDir(this.gitDir);
     const config: [string, string][] = [
       ['core.hooksPath', '/dev/null'],
       // Settings that run commands, off whatever the repository's config says (a second guard:

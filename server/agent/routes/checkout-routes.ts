@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { BadRequest } from '../../shared/errors';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { Checkouts } from '../checkouts/checkouts';
@@ -35,7 +36,7 @@ export function checkoutRoutes(
   deps: { rootDir: string; service: ServiceClient; allowHttpLoopback?: boolean; log: (message: string) => void }
 ): void {
   const checkouts = async (onProgress?: (event: GitProgress) => void) =>
-    new Checkouts(await deps.service.target(), { allowHttpLoopback: deps.allowHttpLoopback, onProgress });
+    new Checkouts(await deps.service.target(), { allowHttpLoopback: deps.allowHttpLoopback, onProgress, ceiling: realpathSync(deps.rootDir) });
   const folder = (raw: unknown) => resolveInRoot(deps.rootDir, raw);
 
   routes.get('/api/projects', access, async (req, res) => {

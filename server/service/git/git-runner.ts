@@ -20,18 +20,33 @@ export class GitCommandError extends Error {
 
 /**
  * The service's one git hook. Every HubShare checkout keeps its history in a `.hubshare` folder
- * at its top (its git directory, config included), so a tree holding a top-level `.hubshare`
- * of its own could never be checked out safely (the agents refuse it); this refuses it at the
- * push, in words the pusher sees (`remote: …`), for every ref. POSIX sh; the tree names come
- * from git itself (`-z`, so no quoting), compared in any letter case.
+ * (its git directory, config included), so a tree holding a `.hubshare` of its own — at any depth
+ * and in any letter case — could turn into a checkout's git directory, or a checkout inside one
+ * (the agents refuse it too); this refuses it at the push, in words the pusher sees (`remote: …`),
+ * naming the first such path. POSIX sh; names come from git itself (`-z`, so no quoting).
+ *
+ * Cost: only the commits this push brings (`rev-list … --not --all`: the refs are not updated
+ * yet), each diffed against its parents in one `diff-tree --stdin` process. A commit whose tree
+ * holds such a path either brought it or has a parent that did, so the commits' changes suffice;
+ * deletions are left out, so a push that removes one left from before goes through. `-t` lists
+ * folders too, so even an empty `.hubshare` tree is seen. A ref straight at a tree is listed whole. A name with a newline in it is split into two names: it can only refuse more.
  */
 const PRE_RECEIVE = `#!/bin/sh
 # Written by the HubShare service at start; changes are overwritten.
 status=0
 while read -r old new ref; do
   case "$new" in *[!0]*) ;; *) continue ;; esac
-  if git ls-tree --name-only -z "$new" | tr '\\000A-Z' '\\na-z' | grep -qx '[.]hubshare'; then
-    echo "HubShare: $ref has a top-level .hubshare folder; HubShare keeps each checkout's own history in one, so it cannot take this push. Rename that folder and push again." >&2
+  if commit=$(git rev-parse --verify --quiet "$new^{commit}"); then
+    found=$(git rev-list "$commit" --not --all |
+      git diff-tree --stdin -r -t -m --root --no-commit-id --name-only --diff-filter=d -z |
+      tr '\\000' '\\n' | grep -i -E '(^|/)[.]hubshare(/|$)' | head -n 1)
+  elif git rev-parse --verify --quiet "$new^{tree}" >/dev/null; then
+    found=$(git ls-tree -r -t --name-only -z "$new" | tr '\\000' '\\n' | grep -i -E '(^|/)[.]hubshare(/|$)' | head -n 1)
+  else
+    continue
+  fi
+  if [ -n "$found" ]; then
+    echo "HubShare: $ref holds $found; HubShare keeps each checkout's own history in a folder named .hubshare, so it cannot take a push with one at any depth. Rename that folder (in every commit of the push) and push again." >&2
     status=1
   fi
 done

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROXY_SECRET_HEADER } from '../../../server/agent/access';
@@ -120,6 +120,28 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     writeFileSync(join(agents.bob.root, 'big-copy', 'more.txt'), 'bob\n');
     const refused = await stream('/api/checkouts/push', { path: 'big-copy' });
     expect(refused.at(-1)).toMatchObject({ type: 'error', status: 403, error: { code: 'insufficient_level' } });
+  });
+
+  it('never works on a checkout above Jupyter\'s root, and checks nothing out inside one', async () => {
+    mkdirSync(join(agents.alice.root, 'above', 'jupyter', 'notes'), { recursive: true });
+    writeFileSync(join(agents.alice.root, 'above', 'outside.txt'), 'not under the lower root\n');
+    expect((await call('alice', 'POST', '/api/checkouts/publish', { path: 'above', name: 'above' })).status).toBe(201);
+    const root = join(agents.alice.root, 'above', 'jupyter');
+    const { app } = createAgentApp({ rootDir: root, proxySecret: SECRET, service: new ServiceClient(service.url, issued[0]), log: line => agentLog.push(line) });
+    const lower = await listen(app);
+    try {
+      const ask = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+        const response = await fetch(`${lower.url}${path}`, { method, headers: { [PROXY_SECRET_HEADER]: SECRET, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      expect(await ask('GET', '/api/checkouts/status?path=notes')).toMatchObject({ status: 404, body: { error: { code: 'not_a_checkout' } } });
+      writeFileSync(join(root, 'notes', 'new.txt'), 'x\n');
+      expect(await ask('POST', '/api/checkouts/push', { path: 'notes' })).toMatchObject({ status: 404, body: { error: { code: 'not_a_checkout' } } });
+      expect(await ask('POST', '/api/checkouts/checkout', { project: 'alice/above', path: 'copy' })).toMatchObject({ status: 400, body: { error: { code: 'inside_checkout' } } });
+      expect(readdirSync(root).sort()).toEqual(['notes']);
+    } finally {
+      await lower.close();
+    }
   });
 
   it.each([

@@ -82,23 +82,56 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
     expect(stdout.split('\t')[0]).toBe(aliceHead.trim());
   });
 
-  it('refuses a push whose files hold a top-level .hubshare (any case), where checkouts keep their own history; a deeper one is fine', async () => {
+  it('refuses a push holding a/b/.HubShare/config (a .hubshare at any depth, in any case), in words the pusher sees', async () => {
     const mine = join(work.path, 'alice');
     await git.run(['clone', '-q', url('alice'), mine]);
     await commitFile(mine, 'a.txt', 'a\n', 'base');
     await git.run(['push', '-q', 'origin', 'main'], mine);
     const { stdout: before } = await git.run(['ls-remote', url('alice'), 'refs/heads/main']);
-    for (const name of ['.hubshare', '.HubShare']) {
-      mkdirSync(join(mine, name));
-      await commitFile(mine, `${name}/config`, '[core]\n\tfsmonitor = touch /tmp/x\n', `add ${name}`);
+    for (const folder of ['.hubshare', '.HubShare', 'a/b/.HubShare', 'docs/.hubshare']) {
+      mkdirSync(join(mine, folder), { recursive: true });
+      await commitFile(mine, `${folder}/config`, '[core]\n\tfsmonitor = touch /tmp/x\n', `add ${folder}`);
       const refused = await git.attempt(['push', 'origin', 'main'], mine);
-      expect(refused.ok, name).toBe(false);
-      expect(refused.stderr).toContain('remote: HubShare: refs/heads/main has a top-level .hubshare folder');
+      expect(refused.ok, folder).toBe(false);
+      expect(refused.stderr).toContain(`remote: HubShare: refs/heads/main holds ${folder}`);
       expect((await git.run(['ls-remote', url('alice'), 'refs/heads/main'])).stdout).toBe(before);
       await git.run(['reset', '-q', '--hard', 'HEAD~1'], mine);
     }
-    mkdirSync(join(mine, 'docs', '.hubshare'), { recursive: true });
-    await commitFile(mine, 'docs/.hubshare/notes.txt', 'deeper is fine\n', 'a deeper one');
+  });
+
+  it('refuses a push whose .hubshare is only in an earlier commit of the push, gone again at its tip', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    await commitFile(mine, 'a.txt', 'a\n', 'base');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
+    mkdirSync(join(mine, 'deep', '.hubshare'), { recursive: true });
+    await commitFile(mine, 'deep/.hubshare/config', '[core]\n\tfsmonitor = touch /tmp/x\n', 'add it');
+    await git.run(['rm', '-q', '-r', 'deep'], mine);
+    await git.run(['commit', '-q', '-m', 'remove it'], mine);
+    const refused = await git.attempt(['push', 'origin', 'main'], mine);
+    expect(refused.ok).toBe(false);
+    expect(refused.stderr).toContain('remote: HubShare: refs/heads/main holds deep/.hubshare');
+  });
+
+  it('takes a push that removes a .hubshare left from before the check (the way out for old data)', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    mkdirSync(join(mine, 'old', '.hubshare'), { recursive: true });
+    await commitFile(mine, 'old/.hubshare/config', '[core]\n\tbare = false\n', 'from before');
+    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'analysis').executeTakeFirstOrThrow();
+    await git.run(['push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main'], mine);
+    await git.run(['rm', '-q', '-r', 'old'], mine);
+    await commitFile(mine, 'a.txt', 'a\n', 'drop it');
+    await git.run(['push', '-q', 'origin', 'main'], mine);
+  });
+
+  it('takes names that only look like .hubshare (.hubshare2, hubshare, x.hubshare)', async () => {
+    const mine = join(work.path, 'alice');
+    await git.run(['clone', '-q', url('alice'), mine]);
+    for (const folder of ['.hubshare2', 'hubshare', 'x.hubshare', 'docs/.hubshare-notes']) {
+      mkdirSync(join(mine, folder), { recursive: true });
+      await commitFile(mine, `${folder}/notes.txt`, 'fine\n', `add ${folder}`);
+    }
     await git.run(['push', '-q', 'origin', 'main'], mine);
   });
 

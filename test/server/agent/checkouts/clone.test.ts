@@ -153,7 +153,7 @@ describe('hubshare clone URL', () => {
       }
       expect(existsSync(marker), name).toBe(false);
       expect(result.code, name).not.toBe(0);
-      expect(result.err).toContain('".hubshare"');
+      expect(result.err).toContain(`holds "${name}"`);
       expect(existsSync(dest)).toBe(false);
     }
   });
