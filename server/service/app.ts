@@ -5,7 +5,7 @@ import type { RouteTable } from '../shared/route-table';
 import { signedIn, type IdentityProvider } from './authentication';
 import type { ServiceData } from './data-dir';
 import { type Clock, systemClock } from './domain/accounts';
-import { Browse } from './domain/browse';
+import { Browse, type BrowseLimits, DEFAULT_BROWSE_LIMITS } from './domain/browse';
 import { Pages } from './domain/pages';
 import { Events } from './domain/events';
 import { Projects } from './domain/projects';
@@ -41,6 +41,8 @@ export interface ServiceDependencies {
   identity: IdentityProvider;
   git: GitRunner;
   limits?: Partial<GitLimits>;
+  /** How far one browse answer may walk git's objects (tests lower them). */
+  browseLimits?: Partial<BrowseLimits>;
   clock?: Clock;
   logger: Logger;
   /** The URL prefix to serve under (`/services/hubshare` under JupyterHub); none standalone. */
@@ -103,7 +105,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
   const objects = new ObjectReader(deps.git);
-  const browse = new Browse(repositories, objects);
+  const browse = new Browse(repositories, objects, { ...DEFAULT_BROWSE_LIMITS, ...deps.browseLimits });
 
   const { app, routes } = createJsonApp(
     routes => {

@@ -7,6 +7,8 @@ import { type CommitObject, type EntryKind, parseCommit, parseTagTarget, parseTr
 import { readRefs } from '../git/refs';
 import type { Repositories } from '../git/repositories';
 import type { ReadableProject } from './projects';
+import { ObjectCache } from './object-cache';
+import { WalkBudget } from './walk-budget';
 
 /** One file or folder, as the browse API shows it. */
 export interface EntryView {
@@ -65,6 +67,18 @@ const DEFAULT_LOG_LIMIT = 30;
 const MAX_LOG_LIMIT = 200;
 /** How many commits one log request may visit, so a request can never walk forever. */
 const MAX_LOG_WALK = 20_000;
+
+/** How far one answer may walk git's objects (see WalkBudget): entries visited and time. */
+export interface BrowseLimits {
+  /** Tree entries one diff may compare. */
+  diffEntries: number;
+  /** Entries one folder listing may hold. */
+  folderEntries: number;
+  /** The time one walk (a diff, a listing, a log) may take. */
+  walkMs: number;
+}
+
+export const DEFAULT_BROWSE_LIMITS: BrowseLimits = { diffEntries: 200_000, folderEntries: 100_000, walkMs: 10_000 };
 /** Text diffs of files larger than this are omitted. */
 const MAX_PATCH_BYTES = 512 * 1024;
 /** Lines a text diff may edit, and how long it may take, before it is given up as too large. */
@@ -74,28 +88,6 @@ const MAX_DIFF_MS = 500;
 const MAX_DIFF_TOTAL_MS = 3_000;
 /** Total patch text of one diff answer. */
 const MAX_DIFF_BYTES = 4 * 1024 * 1024;
-
-/** Trees and commits never change under their id, so parsed ones are kept (a bounded number). */
-class ObjectCache<T> {
-  private readonly entries = new Map<string, T>();
-  constructor(private readonly capacity: number) {}
-
-  get(id: string): T | undefined {
-    const value = this.entries.get(id);
-    if (value !== undefined) {
-      this.entries.delete(id);
-      this.entries.set(id, value);
-    }
-    return value;
-  }
-
-  set(id: string, value: T): void {
-    this.entries.set(id, value);
-    if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
-  }
-}
 
 /** git's heuristic: a NUL byte in the first 8000 bytes means binary. */
 function isBinary(data: Buffer): boolean {
@@ -112,12 +104,13 @@ function joinPath(base: string, name: string): string {
  * `git ls-tree`, `git cat-file` and `git log` say.
  */
 export class Browse {
-  private readonly trees = new ObjectCache<TreeEntry[]>(2000);
+  private readonly trees = new ObjectCache<TreeEntry[]>(500_000, entries => entries.length);
   private readonly commits = new ObjectCache<CommitObject>(20_000);
 
   constructor(
     private readonly repositories: Repositories,
-    private readonly reader: ObjectReader
+    private readonly reader: ObjectReader,
+    private readonly limits: BrowseLimits = DEFAULT_BROWSE_LIMITS
   ) {}
 
   /** Branches and tags with their commits, and the default branch. */
@@ -163,6 +156,7 @@ export class Browse {
         return { ref, commit, entry, entries: null };
       }
       const children = await this.readTree(source, entry.id);
+      await new WalkBudget({ entries: this.limits.folderEntries, ms: this.limits.walkMs }, 'This folder').visit(children.length);
       const sizes = await Promise.all(children.map(child => (child.kind === 'tree' || child.kind === 'submodule' ? null : source.info(child.id))));
       const entries = children.map((child, index) => this.entryView(child, joinPath(path, child.name), sizes[index]));
       return { ref, commit, entry, entries };
@@ -227,11 +221,13 @@ export class Browse {
         }
       };
       await push(start);
+      const budget = new WalkBudget({ entries: MAX_LOG_WALK + 1, ms: this.limits.walkMs }, 'This history');
       while (queue.length > 0 && seen.size <= MAX_LOG_WALK) {
         const next = queue.shift();
         if (!next) {
           break;
         }
+        await budget.visit();
         for (const parent of next.commit.parents) {
           await push(parent);
         }
@@ -267,7 +263,8 @@ export class Browse {
       const fromTree = from ? await this.subtree(source, (await this.readCommit(source, from)).tree, path) : null;
       const toTree = await this.subtree(source, toCommit.tree, path);
       const changes: FileChange[] = [];
-      await this.compareTrees(source, fromTree, toTree, path, changes);
+      const walk = new WalkBudget({ entries: this.limits.diffEntries, ms: this.limits.walkMs }, 'This change');
+      await this.compareTrees(source, fromTree, toTree, path, changes, walk);
       let budget = MAX_DIFF_BYTES;
       const deadline = Date.now() + MAX_DIFF_TOTAL_MS;
       for (const change of changes) {
@@ -415,11 +412,13 @@ export class Browse {
     before: TreeEntry[] | null,
     after: TreeEntry[] | null,
     base: string,
-    changes: FileChange[]
+    changes: FileChange[],
+    walk: WalkBudget
   ): Promise<void> {
     const old = new Map((before ?? []).map(entry => [entry.name, entry]));
     const now = new Map((after ?? []).map(entry => [entry.name, entry]));
     const names = [...new Set([...old.keys(), ...now.keys()])].sort();
+    await walk.visit(names.length);
     for (const name of names) {
       const a = old.get(name);
       const b = now.get(name);
@@ -433,7 +432,8 @@ export class Browse {
           a?.kind === 'tree' ? await this.readTree(source, a.id) : null,
           b?.kind === 'tree' ? await this.readTree(source, b.id) : null,
           path,
-          changes
+          changes,
+          walk
         );
         if (a && a.kind !== 'tree') {
           changes.push({ path, status: 'deleted', oldId: a.id, newId: null, binary: false });

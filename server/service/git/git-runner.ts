@@ -23,28 +23,36 @@ export class GitCommandError extends Error {
  * (its git directory, config included), so a tree holding a `.hubshare` of its own — at any depth
  * and in any letter case — could turn into a checkout's git directory, or a checkout inside one
  * (the agents refuse it too); this refuses it at the push, in words the pusher sees (`remote: …`),
- * naming the first such path. POSIX sh; names come from git itself (`-z`, so no quoting).
+ * naming where it is.
  *
- * Cost: only the commits this push brings (`rev-list … --not --all`: the refs are not updated
- * yet), each diffed against its parents in one `diff-tree --stdin` process. A commit whose tree
- * holds such a path either brought it or has a parent that did, so the commits' changes suffice;
- * deletions are left out, so a push that removes one left from before goes through. `-t` lists
- * folders too, so even an empty `.hubshare` tree is seen. A ref straight at a tree is listed whole. A name with a newline in it is split into two names: it can only refuse more.
+ * Cost: only the objects this push brings (`rev-list --objects … --not --all`: the refs are not
+ * updated yet; each object once), and of those only the trees, read in one `cat-file --batch`
+ * and their entry names checked by perl (git's own dependency). A path with a `.hubshare` in it
+ * has that name as an entry of some tree, and such a tree is new unless it was there before, so
+ * new trees suffice; a push that removes one left from before brings only trees without it and
+ * goes through. It never lists paths: a few objects whose trees repeat one sub-tree describe
+ * millions of paths (listing or diffing them took seconds and gigabytes per push).
  */
 const PRE_RECEIVE = `#!/bin/sh
 # Written by the HubShare service at start; changes are overwritten.
 status=0
 while read -r old new ref; do
   case "$new" in *[!0]*) ;; *) continue ;; esac
-  if commit=$(git rev-parse --verify --quiet "$new^{commit}"); then
-    found=$(git rev-list "$commit" --not --all |
-      git diff-tree --stdin -r -t -m --root --no-commit-id --name-only --diff-filter=d -z |
-      tr '\\000' '\\n' | grep -i -E '(^|/)[.]hubshare(/|$)' | head -n 1)
-  elif git rev-parse --verify --quiet "$new^{tree}" >/dev/null; then
-    found=$(git ls-tree -r -t --name-only -z "$new" | tr '\\000' '\\n' | grep -i -E '(^|/)[.]hubshare(/|$)' | head -n 1)
-  else
-    continue
-  fi
+  found=$(git rev-list --objects "$new" --not --all |
+    git cat-file --batch-check='%(objecttype) %(objectname) %(rest)' |
+    awk '$1 == "tree" { $1 = ""; print substr($0, 2) }' |
+    git cat-file --batch='%(objectname) %(objectsize) %(rest)' |
+    perl -e '
+      binmode STDIN;
+      while (defined(my $header = <STDIN>)) {
+        chomp $header;
+        my ($id, $size, $path) = split / /, $header, 3;
+        read(STDIN, my $tree, $size) == $size or exit 2;
+        read(STDIN, my $newline, 1);
+        while ($tree =~ /\\G[0-7]+ ([^\\0]*)\\0.{20}/gs) {
+          if (lc($1) eq ".hubshare") { print length($path) ? "$path/$1" : $1; exit 0; }
+        }
+      }')
   if [ -n "$found" ]; then
     echo "HubShare: $ref holds $found; HubShare keeps each checkout's own history in a folder named .hubshare, so it cannot take a push with one at any depth. Rename that folder (in every commit of the push) and push again." >&2
     status=1

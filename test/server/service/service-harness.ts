@@ -38,6 +38,7 @@ export interface TestServiceOptions {
   maxPushBytes?: number;
   /** Webhook policy and delivery pacing; the delivery worker runs only when `deliver` is set. */
   webhooks?: ServiceDependencies['webhooks'];
+  browseLimits?: ServiceDependencies['browseLimits'];
   deliver?: boolean;
 }
 
@@ -55,6 +56,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: TestS
       git: new GitRunner(dataDir.path),
       limits: options.maxPushBytes ? { maxPushBytes: options.maxPushBytes } : undefined,
       webhooks: options.webhooks,
+      browseLimits: options.browseLimits,
       logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) })
     });
     const server = await listen(app);
