@@ -5,7 +5,7 @@ import { parseProjectName, parseUserName } from '../../shared/names';
 import { AgentGitError, CheckoutGit, type GitProgress } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
-import { HUBSHARE_EXCLUDE, hubShareFolderIn, refuseInsideCheckout, stageAll, unsafeRepository } from './hostile-tree';
+import { DEFAULT_TREE_LIMITS, HUBSHARE_EXCLUDE, inspectTree, refuseInsideCheckout, stageAll, tooLargeToCheckOut, type TreeLimits, unsafeRepository } from './hostile-tree';
 import { refuseWritesIntoUserRepositories } from './user-repositories';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
@@ -50,6 +50,8 @@ export interface CheckoutOptions {
   allowHttpLoopback?: boolean;
   /** The most a clone from a URL may download, in bytes. */
   maxCloneBytes?: number;
+  /** The most files and bytes a fetched tree may write out (checkout, clone, pull). */
+  treeLimits?: TreeLimits;
   /** Told how far fetches and pushes have come (the Projects panel shows it). */
   onProgress?: (event: GitProgress) => void;
   /** No checkout above this folder (a real path: the agent's root) is ever found or used. */
@@ -547,8 +549,9 @@ export class Checkouts {
 
   /**
    * Fetches the project's main branch; false when the project has no commits yet.
-   * @throws BadRequest (`unsafe_repository`) when its files hold a `.hubshare` at any depth (the
-   *   tracking ref then stays where it was).
+   * @throws BadRequest (`unsafe_repository`) when its files hold a `.hubshare` at any depth, or
+   *   (`too_large`) more files or bytes than a checkout may hold (the tracking ref then stays
+   *   where it was).
    */
   private async fetch(git: CheckoutGit, remote: Remote, options: { signal?: AbortSignal } = {}): Promise<boolean> {
     // A project's history is its main branch; a repository from the internet, its default branch.
@@ -562,7 +565,7 @@ export class Checkouts {
       }
       throw this.explain(error);
     }
-    await this.refuseOwnHubShareFolder(git, remote, before);
+    await this.refuseUnsafeTree(git, remote, before);
     return true;
   }
 
@@ -570,13 +573,15 @@ export class Checkouts {
    * A checkout's history lives in its `.hubshare` folder: a tree with a `.hubshare` of its own at
    * the top would replace that folder's files (its git config among them); one below would be a
    * git directory waiting for a `hubshare` run in its folder. Such a tree is never checked out or
-   * merged: the tracking ref goes back to what it was and the user is told why.
+   * merged: the tracking ref goes back to what it was and the user is told why. So is a tree
+   * that would write out more than `treeLimits` (a few objects can describe millions of files).
    */
-  private async refuseOwnHubShareFolder(git: CheckoutGit, remote: Remote, before: string | null): Promise<void> {
-    const found = await hubShareFolderIn(git, TRACKING);
-    if (found !== undefined) {
+  private async refuseUnsafeTree(git: CheckoutGit, remote: Remote, before: string | null): Promise<void> {
+    const limits = this.options.treeLimits ?? DEFAULT_TREE_LIMITS;
+    const found = await inspectTree(git, TRACKING, limits);
+    if (found.kind !== 'fine') {
       await git.run(before === null ? ['update-ref', '-d', TRACKING] : ['update-ref', TRACKING, before]);
-      throw unsafeRepository(this.describe(remote), found);
+      throw found.kind === 'hubshare' ? unsafeRepository(this.describe(remote), found.path) : tooLargeToCheckOut(this.describe(remote), limits);
     }
   }
 

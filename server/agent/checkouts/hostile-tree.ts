@@ -17,14 +17,55 @@ function holdsHubShareFolder(path: string): boolean {
   return path.split('/').some(component => component.toLowerCase() === HUBSHARE_DIR);
 }
 
+/** How much one checkout may hold once written out: a few objects can describe millions of files. */
+export interface TreeLimits {
+  files: number;
+  bytes: number;
+}
+
+export const DEFAULT_TREE_LIMITS: TreeLimits = { files: 200_000, bytes: 10 * 1024 * 1024 * 1024 };
+
+/** What a tree would be on disk, as far as it was read. */
+export type TreeInspection = { kind: 'fine'; files: number; bytes: number } | { kind: 'hubshare'; path: string } | { kind: 'too-large'; files: number; bytes: number };
+
 /**
- * The first path in `ref`'s tree with a `.hubshare` component (any depth, any case), or undefined.
- * The whole tree is listed (`-t`: folders too), not just what changed: what is checked out or
- * merged is the tree, and history fetched before this check may hold one already.
+ * Reads `ref`'s whole tree (`-t`: folders too) as git streams it, stopping at the first path with
+ * a `.hubshare` component (any depth, any case) or once it holds more files or bytes than a
+ * checkout may write: what is checked out or merged is the tree, and history fetched before may
+ * hold one already. Bounded whatever the tree: a tree bomb stops at the limit, not at its end.
  */
-export async function hubShareFolderIn(git: CheckoutGit, ref: string): Promise<string | undefined> {
-  const names = (await git.run(['ls-tree', '-r', '-t', '--name-only', '-z', '--end-of-options', ref])).split('\0');
-  return names.find(holdsHubShareFolder);
+export async function inspectTree(git: CheckoutGit, ref: string, limits: TreeLimits): Promise<TreeInspection> {
+  let files = 0;
+  let bytes = 0;
+  let found: TreeInspection | undefined;
+  await git.scan(['ls-tree', '-r', '-t', '-l', '-z', '--end-of-options', ref], record => {
+    // `<mode> <type> <id> <size>\t<path>`; size is "-" for folders and submodules.
+    const tab = record.indexOf('\t');
+    const path = record.slice(tab + 1);
+    if (holdsHubShareFolder(path)) {
+      found = { kind: 'hubshare', path };
+      return false;
+    }
+    const [, type, , size] = record.slice(0, tab).split(/ +/);
+    if (type === 'blob') {
+      files += 1;
+      bytes += Number(size) || 0;
+    }
+    if (files > limits.files || bytes > limits.bytes) {
+      found = { kind: 'too-large', files, bytes };
+      return false;
+    }
+    return true;
+  });
+  return found ?? { kind: 'fine', files, bytes };
+}
+
+/** The BadRequest for a tree larger than a checkout may hold. */
+export function tooLargeToCheckOut(source: string, limits: TreeLimits): BadRequest {
+  return new BadRequest(
+    `${source} holds more than ${limits.files.toLocaleString('en')} files or ${Math.round(limits.bytes / 1024 / 1024).toLocaleString('en')} MB once written out, more than a checkout may hold: HubShare did not write it.`,
+    'too_large'
+  );
 }
 
 /**

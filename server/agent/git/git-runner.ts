@@ -1,4 +1,5 @@
 // The one module of the agent that runs git (through simple-git). Everything else asks it.
+import { spawn } from 'node:child_process';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { sealGitDir } from './repository-config';
 
@@ -45,7 +46,8 @@ export class CheckoutGit {
     private readonly identity: GitIdentity
   ) {}
 
-  private client(signal?: AbortSignal): SimpleGit {
+  /** The child's whole environment: nothing of the agent's but PATH and HOME. */
+  private environment(): Record<string, string> {
     sealGitDir(this.gitDir);
     const config: [string, string][] = [
       ['core.hooksPath', '/dev/null'],
@@ -82,6 +84,11 @@ export class CheckoutGit {
       env[`GIT_CONFIG_KEY_${index}`] = key;
       env[`GIT_CONFIG_VALUE_${index}`] = value;
     });
+    return env;
+  }
+
+  private client(signal?: AbortSignal): SimpleGit {
+    const env = this.environment();
     return simpleGit({
       baseDir: this.workTree,
       abort: signal,
@@ -117,6 +124,45 @@ export class CheckoutGit {
     } catch (error) {
       throw new AgentGitError(args, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * Runs `git <args>` and hands each `separator`-terminated record of its output to `onRecord`
+   * as it comes, without holding the output: `onRecord` answers false to stop git there (it is
+   * killed; that is no failure).
+   * @throws AgentGitError when git fails on its own.
+   */
+  scan(args: readonly string[], onRecord: (record: string) => boolean, separator = '\0'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...args], { cwd: this.workTree, env: this.environment(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let pending = '';
+      let stopped = false;
+      const errors: Buffer[] = [];
+      child.stderr.on('data', (chunk: Buffer) => errors.length < 64 && errors.push(chunk));
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => {
+        if (stopped) {
+          return;
+        }
+        const records = (pending + chunk).split(separator);
+        pending = records.pop() ?? '';
+        for (const record of records) {
+          if (!onRecord(record)) {
+            stopped = true;
+            child.kill();
+            return;
+          }
+        }
+      });
+      child.on('error', error => reject(new AgentGitError(args, error.message)));
+      child.on('close', code => {
+        if (stopped || code === 0) {
+          resolve();
+        } else {
+          reject(new AgentGitError(args, Buffer.concat(errors).toString('utf8')));
+        }
+      });
+    });
   }
 
   /** `--progress` when someone listens for progress, else `--quiet`: for fetch and push. */

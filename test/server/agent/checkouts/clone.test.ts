@@ -8,6 +8,7 @@ import { checkoutSource } from '../../../../server/agent/checkouts/layout';
 import { type Listening, temporaryDirectory } from '../../http-harness';
 import { startTestService, type TestService } from '../../service/service-harness';
 import { hubshare, hubshareWithEnv, treeHash } from './checkout-harness';
+import { writeTreeBomb } from '../../tree-bomb';
 import { serveRepositories } from './internet-git';
 
 let service: TestService;
@@ -194,6 +195,40 @@ describe('hubshare clone URL', () => {
     const dest = join(work.path, 'huge');
     await expect(checkouts.clone(`${internet.url}/huge.git`, dest)).rejects.toMatchObject({ code: 'too_large' });
     expect(existsSync(dest)).toBe(false);
+  });
+
+  it('refuses a tree bomb (ten million files from eight objects) whose download is tiny, before writing any of it', async () => {
+    publishToInternet('bomb', dir => {
+      // Only the ref: checking the bomb out here would write its ten million files.
+      authorGit(dir, 'update-ref', 'refs/heads/main', writeTreeBomb(dir, { env: { HOME: join(work.path, 'author-home'), GIT_CONFIG_NOSYSTEM: '1' } }));
+      return 'committed';
+    });
+    const dest = join(work.path, 'bomb');
+    const started = Date.now();
+    const result = await runLoopback(work.path, 'clone', `${internet.url}/bomb.git`, dest);
+    expect(result.code).toBe(5);
+    expect(result.err).toContain('more than 200,000 files');
+    expect(existsSync(dest)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('refuses to check out a project holding more files than the limit, and a pull that would bring them keeps the checkout as it was', async () => {
+    const checkouts = new Checkouts({ url: service.url, token, userName: 'alice' }, { treeLimits: { files: 5, bytes: 1024 * 1024 } });
+    const project = join(work.path, 'many-files');
+    mkdirSync(project);
+    writeFileSync(join(project, 'one.txt'), '1\n');
+    await checkouts.publish(project, { name: 'many-files' });
+    const copy = join(work.path, 'many-files-copy');
+    await checkouts.checkout('alice/many-files', copy);
+    for (let index = 0; index < 10; index++) {
+      writeFileSync(join(project, `file-${index}.txt`), `${index}\n`);
+    }
+    await new Checkouts({ url: service.url, token, userName: 'alice' }).push(project);
+    const before = treeHash(copy, ['.hubshare']);
+    await expect(checkouts.pull(copy)).rejects.toMatchObject({ code: 'too_large' });
+    expect(treeHash(copy, ['.hubshare'])).toEqual(before);
+    await expect(checkouts.checkout('alice/many-files', join(work.path, 'many-files-again'))).rejects.toMatchObject({ code: 'too_large' });
+    expect(existsSync(join(work.path, 'many-files-again'))).toBe(false);
   });
 
   it('pulls later updates from the URL, and can be published as a project of one\'s own', async () => {
