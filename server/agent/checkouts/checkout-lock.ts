@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Conflict } from '../../shared/errors';
 import { HUBSHARE_DIR } from './layout';
+import { recoverStaleGitLocks } from './stale-git-locks';
 
 function isRunning(pid: number): boolean {
   try {
@@ -14,7 +15,8 @@ function isRunning(pid: number): boolean {
 
 /**
  * Runs `work` holding the checkout's lock, so only one operation at a time touches a checkout
- * (the agent and a terminal may both try). A lock left by a process that no longer runs is taken over.
+ * (the agent and a terminal may both try). A lock left by a process that no longer runs is taken over,
+ * and so are the locks a killed git process left in the checkout's git directory.
  * @throws Conflict when another live process holds the lock.
  */
 export async function withCheckoutLock<T>(root: string, work: () => Promise<T>): Promise<T> {
@@ -35,6 +37,7 @@ export async function withCheckoutLock<T>(root: string, work: () => Promise<T>):
     }
   }
   try {
+    recoverStaleGitLocks(root);
     return await work();
   } finally {
     rmSync(lockFile, { force: true });

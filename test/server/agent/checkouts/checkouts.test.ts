@@ -416,6 +416,34 @@ describe('checkouts keep working and keep secrets', () => {
     expect((await as('alice', mine, 'status')).code).toBe(0);
   });
 
+  it('recovers the index and ref locks a git process left when it was killed, so the checkout is not wedged', async () => {
+    const { mine, theirs } = await sharedProject();
+    const gitDir = join(mine, '.hubshare');
+    const stale = ['index.lock', 'HEAD.lock', join('refs', 'heads', 'main.lock'), join('refs', 'remotes', 'hubshare', 'main.lock')];
+    const plant = (): void => {
+      for (const lock of stale) {
+        mkdirSync(join(gitDir, lock, '..'), { recursive: true });
+        writeFileSync(join(gitDir, lock), '');
+      }
+    };
+    plant();
+    writeFileSync(join(mine, 'notes.txt'), 'after the crash\n');
+    const push = await as('alice', mine, 'push');
+    expect(push.err).not.toContain('index.lock');
+    expect(push.code).toBe(0);
+    expect((await as('bob', theirs, 'pull')).code).toBe(0);
+    writeFileSync(join(theirs, 'notes.txt'), 'from bob\n');
+    expect((await as('bob', theirs, 'push')).code).toBe(0);
+    plant();
+    expect((await as('alice', mine, 'pull')).code).toBe(0);
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('from bob\n');
+    plant();
+    expect((await as('alice', mine, 'status')).out).toContain('Up to date.');
+    for (const lock of stale) {
+      expect(existsSync(join(gitDir, lock)), lock).toBe(false);
+    }
+  });
+
   it('never writes a token into a checkout or HOME', async () => {
     const { mine, theirs } = await sharedProject();
     writeFileSync(join(mine, 'notes.txt'), 'x\n');
