@@ -56,7 +56,11 @@ export async function startService(
   io: Pick<CliIO, 'env' | 'cwd'> & { logger?: Logger }
 ): Promise<RunningService> {
   const config = parseServiceConfig(args, io.env, io.cwd);
-  const data = await openServiceData(config);
+  const logger = io.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const data = await openServiceData({
+    ...config,
+    onConnectionError: error => logger.warn(`The database ended an idle database connection (${error.message}); the next query opens a new one.`)
+  });
   const accounts = new Accounts(new AccountsStore(data.db));
   const local = { resolve: (token: string) => accounts.authenticate(token) };
   const hub = config.hub ? new HubIdentity(config.hub, data.db) : undefined;
@@ -67,7 +71,7 @@ export async function startService(
     limits: { maxPushBytes: config.maxPushBytes },
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp, allowedHosts: config.webhookAllowHosts },
     git: new GitRunner(config.dataDir),
-    logger: io.logger ?? pino({ level: 'info' }, pino.destination(2))
+    logger
   });
   const server = await new Promise<Server>((resolveServer, reject) => {
     const listening = app.listen(config.port, config.host, error => (error ? reject(error) : resolveServer(listening)));
@@ -86,7 +90,7 @@ export async function startService(
       await closed;
       // Requests have finished (their events are stored); attempts under way are recorded, the rest wait in the database.
       await deliveries.stop();
-      stopApp();
+      await stopApp();
       await data.close();
     }
   };

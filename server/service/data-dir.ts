@@ -7,6 +7,7 @@ export interface ServiceData {
   db: Store;
   engine: Engine;
   repositoriesDir: string;
+  /** Resolves once the store's connections are closed. */
   close(): Promise<void>;
 }
 
@@ -15,10 +16,15 @@ export interface ServiceData {
  * a URL is given, else SQLite inside the data directory. Repositories always live on disk under
  * the data directory, so several replicas share them through the volume.
  */
-export async function openServiceData(options: { dataDir: string; databaseUrl?: string }): Promise<ServiceData> {
+export async function openServiceData(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Told when PostgreSQL ends an idle connection (the service goes on; the next query reconnects). */
+  onConnectionError?: (error: Error) => void;
+}): Promise<ServiceData> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const repositoriesDir = join(options.dataDir, 'repositories');
   mkdirSync(repositoriesDir, { recursive: true, mode: 0o700 });
-  const { db, engine } = await openStore(options);
-  return { db, engine, repositoriesDir, close: () => db.destroy() };
+  const { db, engine, close } = await openStore(options);
+  return { db, engine, repositoriesDir, close };
 }

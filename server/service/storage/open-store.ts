@@ -17,18 +17,56 @@ function openSqlite(file: string): BetterSqlite3.Database {
 /** Which engine a store runs on, for health answers and the few dialect differences. */
 export type Engine = 'sqlite' | 'postgres';
 
+/** An open metadata store, and how to close it. */
+export interface OpenStore {
+  db: Store;
+  engine: Engine;
+  /** Resolves once every database connection is closed, not merely asked to close. */
+  close(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL pool that outlives the connections the server ends (a restart, a failover, an
+ * administrator): an idle connection's error is handed to `onConnectionError` instead of going
+ * unhandled (which ends the process), and the next query opens a new connection.
+ */
+function postgresPool(url: string, onConnectionError: (error: Error) => void): { pool: pg.Pool; closed(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  let open = 0;
+  let whenNoneOpen: (() => void) | undefined;
+  pool.on('error', onConnectionError);
+  pool.on('connect', () => {
+    open += 1;
+  });
+  pool.on('remove', () => {
+    open -= 1;
+    if (open === 0) {
+      whenNoneOpen?.();
+    }
+  });
+  // pool.end() resolves when it has asked its connections to end; they close a moment later.
+  const closed = () => (open === 0 ? Promise.resolve() : new Promise<void>(resolve => (whenNoneOpen = resolve)));
+  return { pool, closed };
+}
+
 /**
  * Opens the metadata store with its schema up to date: PostgreSQL when a `postgres://` URL is
  * given, else the embedded SQLite file in the data directory.
  */
-export async function openStore(options: { dataDir: string; databaseUrl?: string }): Promise<{ db: Store; engine: Engine }> {
+export async function openStore(options: {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Told when PostgreSQL ends a connection the pool held idle; by default nothing is said. */
+  onConnectionError?: (error: Error) => void;
+}): Promise<OpenStore> {
   let db: Store;
   let engine: Engine;
+  let connectionsClosed = () => Promise.resolve();
   if (options.databaseUrl) {
     engine = 'postgres';
-    db = new Kysely<HubShareSchema>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) })
-    });
+    const { pool, closed } = postgresPool(options.databaseUrl, options.onConnectionError ?? (() => undefined));
+    connectionsClosed = closed;
+    db = new Kysely<HubShareSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     engine = 'sqlite';
     const sqlite = openSqlite(join(options.dataDir, 'hubshare.sqlite3'));
@@ -45,9 +83,17 @@ export async function openStore(options: { dataDir: string; databaseUrl?: string
     }
   } catch (error) {
     await db.destroy();
+    await connectionsClosed();
     throw error;
   }
-  return { db, engine };
+  return {
+    db,
+    engine,
+    async close() {
+      await db.destroy();
+      await connectionsClosed();
+    }
+  };
 }
 
 /**
