@@ -56,13 +56,14 @@ export interface ServiceDependencies {
 
 /**
  * The service: its HTTP app, its declared routes, the webhook worker its owner starts and stops,
- * and `close` for the git object readers.
+ * and `close`, which waits for the pushes under way to record their events and stops the git
+ * object readers (call it after the HTTP server has stopped, before the database closes).
  */
 export interface ServiceApp {
   app: Express;
   routes: RouteTable;
   deliveries: WebhookDeliveryWorker;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export const DEFAULT_GIT_LIMITS: GitLimits = {
@@ -128,5 +129,13 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       }
     }
   );
-  return { app, routes, deliveries, close: () => objects.close() };
+  return {
+    app,
+    routes,
+    deliveries,
+    async close() {
+      await pushes.idle();
+      objects.close();
+    }
+  };
 }

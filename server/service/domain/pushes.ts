@@ -4,6 +4,9 @@ import type { ProjectWithOwner } from '../storage/projects-store';
 import type { Caller, Clock } from './accounts';
 import { projectEvent } from './events';
 
+/** What a push event says of its project. */
+type PushedProject = Pick<ProjectWithOwner, 'id' | 'owner_name' | 'name'>;
+
 /**
  * Records a push event for every ref a push changed: the refs are read before and after
  * `git-receive-pack`, and nothing is recorded when nothing changed (a refused or empty push).
@@ -14,17 +17,27 @@ export class Pushes {
 
   constructor(
     private readonly repositories: Repositories,
-    private readonly events: EventsStore,
+    private readonly events: Pick<EventsStore, 'record'>,
     private readonly clock: Clock,
     private readonly log: (message: string) => void
   ) {}
+
+  /**
+   * Resolves when every push under way now has recorded its events (or logged why not): git has
+   * answered the pusher before that, so whoever closes the database waits for this first.
+   */
+  async idle(): Promise<void> {
+    while (this.underWay.size > 0) {
+      await Promise.all(this.underWay.values());
+    }
+  }
 
   /**
    * Runs `push` (which serves the receive-pack request) and records what it changed. Pushes to
    * one project take turns in this process: were two to overlap, each would see the other's
    * update between its before and after and report it as its own. Separate projects do not wait.
    */
-  async recording(pusher: Caller, project: ProjectWithOwner, push: () => Promise<void>): Promise<void> {
+  async recording(pusher: Caller, project: PushedProject, push: () => Promise<void>): Promise<void> {
     const previous = this.underWay.get(project.id) ?? Promise.resolve();
     const mine = previous.then(() => this.pushAndRecord(pusher, project, push));
     const settled = mine.then(
@@ -41,7 +54,7 @@ export class Pushes {
     }
   }
 
-  private async pushAndRecord(pusher: Caller, project: ProjectWithOwner, push: () => Promise<void>): Promise<void> {
+  private async pushAndRecord(pusher: Caller, project: PushedProject, push: () => Promise<void>): Promise<void> {
     const before = await this.repositories.refs(project.id);
     await push();
     // The pusher has had git's answer by now; a failure here is the service's, so it is logged.

@@ -70,7 +70,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: TestS
       async stop() {
         await server.close();
         await deliveries.stop();
-        stopApp();
+        await stopApp();
         await data.close();
       }
     };
