@@ -165,6 +165,28 @@ export class CheckoutGit {
     });
   }
 
+  /**
+   * Runs `git <args>` and answers its exit code with its output as bytes, for the commands whose
+   * exit code is an answer (`merge-file` counts the conflicts it found), or whose output is
+   * bytes (`cat-file --batch`, fed `input` on stdin).
+   * @throws AgentGitError when git cannot be started or dies of a signal.
+   */
+  answer(args: readonly string[], input?: string): Promise<{ code: number; stdout: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...args], { cwd: this.workTree, env: this.environment(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+      const out: Buffer[] = [];
+      const errors: Buffer[] = [];
+      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => errors.length < 64 && errors.push(chunk));
+      child.on('error', error => reject(new AgentGitError(args, error.message)));
+      child.on('close', code =>
+        code === null ? reject(new AgentGitError(args, Buffer.concat(errors).toString('utf8'))) : resolve({ code, stdout: Buffer.concat(out) })
+      );
+    });
+  }
+
   /** `--progress` when someone listens for progress, else `--quiet`: for fetch and push. */
   get verbosity(): string {
     return this.identity.onProgress ? '--progress' : '--quiet';

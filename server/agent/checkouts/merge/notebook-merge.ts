@@ -1,0 +1,288 @@
+// Three-way merge of Jupyter notebooks (nbformat 4) by cell. Cells are matched by their `id`
+// (nbformat >= 4.5) or, for notebooks without ids, by aligning their sources (alignment.ts). Edits
+// to different cells, cells added on one side and cells deleted on one side while another changed
+// on the other all merge; only the same cell (or the same metadata key) changed differently on
+// both sides is a collision. Outputs and execution counts never are: they follow the source kept.
+import { randomUUID } from 'node:crypto';
+import { alignCells } from './alignment';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+interface Cell extends JsonObject {
+  cell_type: string;
+  source: string | string[];
+  metadata: JsonObject;
+}
+
+interface Notebook extends JsonObject {
+  cells: Cell[];
+  metadata: JsonObject;
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+/** The merged notebook as the bytes to write, or why it needs a pick. */
+export type NotebookMerge = { merged: true; text: string; keptMyOutputs: boolean } | { merged: false; reason: string };
+
+/** What only records how a cell was last run or shown: when both sides differ, mine is kept. */
+const RUN_STATE = new Set(['outputs', 'execution_count']);
+const VIEW_METADATA = new Set(['collapsed', 'scrolled', 'execution', 'jupyter']);
+const RUN_NOTEBOOK_METADATA = new Set(['language_info', 'widgets']);
+
+const START = '\0start';
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function same(a: Json | undefined, b: Json | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sourceText(cell: Cell): string {
+  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+/** The notebook in `text`, when it is one HubShare can merge (nbformat 4, cells with sources). */
+export function parseNotebook(text: string): Notebook | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(value) || value.nbformat !== 4 || !Array.isArray(value.cells) || !isObject(value.metadata)) {
+    return null;
+  }
+  const cells = value.cells as unknown[];
+  const valid = cells.every(
+    cell =>
+      isObject(cell) &&
+      ['code', 'markdown', 'raw'].includes(String(cell.cell_type)) &&
+      (typeof cell.source === 'string' || (Array.isArray(cell.source) && cell.source.every(line => typeof line === 'string'))) &&
+      isObject(cell.metadata) &&
+      (cell.cell_type !== 'code' || Array.isArray(cell.outputs))
+  );
+  return valid ? (value as Notebook) : null;
+}
+
+/** Three-way merge of one JSON object's keys; null names the key both sides changed differently. */
+function mergeKeys(base: JsonObject, mine: JsonObject, theirs: JsonObject, keepMine: ReadonlySet<string>): { merged: JsonObject } | { collision: string } {
+  const merged: JsonObject = {};
+  const keys = [...new Set([...Object.keys(mine), ...Object.keys(theirs), ...Object.keys(base)])];
+  for (const key of keys) {
+    const [b, m, t] = [base[key], mine[key], theirs[key]];
+    let value: Json | undefined;
+    if (same(m, t) || same(t, b)) {
+      value = m;
+    } else if (same(m, b)) {
+      value = t;
+    } else if (keepMine.has(key)) {
+      value = m;
+    } else {
+      return { collision: key };
+    }
+    if (value !== undefined) {
+      merged[key] = value;
+    }
+  }
+  return { merged };
+}
+
+/** A cell without what only records how it was last run (outputs, execution count). */
+function withoutRunState(cell: Cell): JsonObject {
+  return Object.fromEntries(Object.entries(cell).filter(([key]) => !RUN_STATE.has(key)));
+}
+
+/** How a cell was last run: its outputs and execution count. */
+function runState(cell: Cell): JsonObject {
+  return Object.fromEntries(Object.entries(cell).filter(([key]) => RUN_STATE.has(key)));
+}
+
+/** Whether a side left a cell as it was in the base, apart from how it was last run or shown. */
+function unchangedFrom(base: Cell, cell: Cell): boolean {
+  const viewless = (metadata: JsonObject) => Object.fromEntries(Object.entries(metadata).filter(([key]) => !VIEW_METADATA.has(key)));
+  const essence = (c: Cell) => ({ ...withoutRunState(c), source: sourceText(c), metadata: viewless(c.metadata) });
+  return same(essence(base), essence(cell));
+}
+
+/** One cell both sides kept: merged field by field, or null when both changed the same field. */
+function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs: boolean }): Cell | null {
+  const sources = { base: sourceText(base), mine: sourceText(mine), theirs: sourceText(theirs) };
+  if (sources.mine !== sources.theirs && sources.mine !== sources.base && sources.theirs !== sources.base) {
+    return null;
+  }
+  const theirSource = sources.mine === sources.base && sources.theirs !== sources.base;
+  const metadata = mergeKeys(base.metadata, mine.metadata, theirs.metadata, VIEW_METADATA);
+  // Every other field (cell_type, attachments, id) by the same rule as metadata keys.
+  const others = (cell: Cell) => Object.fromEntries(Object.entries(withoutRunState(cell)).filter(([key]) => key !== 'source' && key !== 'metadata'));
+  const fields = mergeKeys(others(base), others(mine), others(theirs), new Set());
+  if ('collision' in metadata || 'collision' in fields) {
+    return null;
+  }
+  // Outputs belong to the source: theirs with their source; else a three-way pick, mine when both re-ran.
+  const run = { base: runState(base), mine: runState(mine), theirs: runState(theirs) };
+  let kept = run.mine;
+  if (theirSource || (sources.mine === sources.theirs && same(run.mine, run.base))) {
+    kept = run.theirs;
+  } else if (!same(run.mine, run.theirs) && !same(run.theirs, run.base) && sources.mine === sources.theirs) {
+    notes.keptMyOutputs = true;
+  }
+  const merged: JsonObject = { ...fields.merged, source: theirSource ? theirs.source : mine.source, metadata: metadata.merged, ...kept };
+  // In my cell's key order, then whatever only theirs has.
+  const cell: JsonObject = {};
+  for (const key of new Set([...Object.keys(mine), ...Object.keys(merged)])) {
+    if (merged[key] !== undefined) {
+      cell[key] = merged[key];
+    }
+  }
+  return cell as Cell;
+}
+
+/** A key for every cell of the three versions: ids when all have them, else an alignment. */
+function cellKeys(base: Cell[], mine: Cell[], theirs: Cell[]): { base: string[]; mine: string[]; theirs: string[] } | null {
+  const ids = (cells: Cell[]) => cells.map(cell => (typeof cell.id === 'string' && cell.id !== '' ? cell.id : null));
+  const all = [ids(base), ids(mine), ids(theirs)];
+  if (all.every(list => list.every(id => id !== null) && new Set(list).size === list.length)) {
+    return { base: all[0] as string[], mine: all[1] as string[], theirs: all[2] as string[] };
+  }
+  const baseKeys = base.map((_, index) => `b${index}`);
+  const side = (cells: Cell[], prefix: string) => {
+    const pairs = alignCells(base.map(sourceOf), cells.map(sourceOf));
+    return pairs === null ? null : cells.map((_, index) => (pairs[index] === undefined ? `${prefix}${index}` : baseKeys[pairs[index]]));
+  };
+  const sourceOf = (cell: Cell) => `${cell.cell_type}\0${sourceText(cell)}`;
+  const mineKeys = side(mine, 'm');
+  const theirKeys = side(theirs, 't');
+  return mineKeys && theirKeys ? { base: baseKeys, mine: mineKeys, theirs: theirKeys } : null;
+}
+
+/** The cells a side added, by the base cell they follow (START for the top). */
+function insertions(keys: string[], cells: Cell[], baseKeys: ReadonlySet<string>): Map<string, { key: string; cell: Cell }[]> {
+  const byAnchor = new Map<string, { key: string; cell: Cell }[]>();
+  let anchor = START;
+  keys.forEach((key, index) => {
+    if (baseKeys.has(key)) {
+      anchor = key;
+    } else {
+      byAnchor.set(anchor, [...(byAnchor.get(anchor) ?? []), { key, cell: cells[index] }]);
+    }
+  });
+  return byAnchor;
+}
+
+/** Whether a side kept the base cells it kept in the base's order (a move is not merged). */
+function keptInOrder(keys: string[], baseOrder: string[]): boolean {
+  const kept = new Set(keys);
+  const expected = baseOrder.filter(key => kept.has(key));
+  return same(
+    keys.filter(key => baseOrder.includes(key)),
+    expected
+  );
+}
+
+/**
+ * Merges mine and theirs, both changed from base, cell by cell. The result keeps my file's
+ * layout (indent, key order, trailing newline), so the next diff shows only what changed.
+ */
+export function mergeNotebooks(baseText: string, mineText: string, theirsText: string): NotebookMerge {
+  const [base, mine, theirs] = [parseNotebook(baseText), parseNotebook(mineText), parseNotebook(theirsText)];
+  if (!base || !mine || !theirs) {
+    return { merged: false, reason: 'not a notebook HubShare can merge by cell (nbformat 4)' };
+  }
+  const keys = cellKeys(base.cells, mine.cells, theirs.cells);
+  if (!keys) {
+    return { merged: false, reason: 'too many cells to align' };
+  }
+  if (!keptInOrder(keys.mine, keys.base) || !keptInOrder(keys.theirs, keys.base)) {
+    return { merged: false, reason: 'cells were moved' };
+  }
+  const baseKeys = new Set(keys.base);
+  const mineByKey = new Map(keys.mine.map((key, index) => [key, mine.cells[index]]));
+  const theirsByKey = new Map(keys.theirs.map((key, index) => [key, theirs.cells[index]]));
+  const added = { mine: insertions(keys.mine, mine.cells, baseKeys), theirs: insertions(keys.theirs, theirs.cells, baseKeys) };
+  const notes = { keptMyOutputs: false };
+  const cells: Cell[] = [];
+  const addInsertions = (anchor: string): boolean => {
+    const mineAdded = added.mine.get(anchor) ?? [];
+    const theirsAdded = added.theirs.get(anchor) ?? [];
+    cells.push(...mineAdded.map(entry => entry.cell));
+    // Both sides adding the same cells at the same place keeps one copy; different ones, both.
+    if (!same(mineAdded.map(entry => entry.cell), theirsAdded.map(entry => entry.cell))) {
+      const mineKeys = new Set(mineAdded.map(entry => entry.key));
+      if (theirsAdded.some(entry => mineKeys.has(entry.key))) {
+        return false;
+      }
+      cells.push(...theirsAdded.map(entry => entry.cell));
+    }
+    return true;
+  };
+  if (!addInsertions(START)) {
+    return { merged: false, reason: 'both sides added a cell with the same id' };
+  }
+  for (const [index, key] of keys.base.entries()) {
+    const baseCell = base.cells[index];
+    const [mineCell, theirCell] = [mineByKey.get(key), theirsByKey.get(key)];
+    if (mineCell && theirCell) {
+      const cell = mergeCell(baseCell, mineCell, theirCell, notes);
+      if (!cell) {
+        return { merged: false, reason: 'both sides changed the same cell' };
+      }
+      cells.push(cell);
+    } else if (mineCell && !unchangedFrom(baseCell, mineCell)) {
+      return { merged: false, reason: 'a cell changed here was deleted on the other side' };
+    } else if (theirCell && !unchangedFrom(baseCell, theirCell)) {
+      return { merged: false, reason: 'a cell deleted here was changed on the other side' };
+    }
+    if (!addInsertions(key)) {
+      return { merged: false, reason: 'both sides added a cell with the same id' };
+    }
+  }
+  const metadata = mergeKeys(base.metadata, mine.metadata, theirs.metadata, RUN_NOTEBOOK_METADATA);
+  if ('collision' in metadata) {
+    return { merged: false, reason: `both sides changed the notebook's ${metadata.collision}` };
+  }
+  const ids = cells.map(cell => cell.id).filter(id => id !== undefined);
+  if (new Set(ids.map(id => JSON.stringify(id))).size !== ids.length) {
+    return { merged: false, reason: 'two cells would have the same id' };
+  }
+  const minor = Math.max(mine.nbformat_minor, theirs.nbformat_minor);
+  if (minor >= 5) {
+    giveIds(cells);
+  }
+  const notebook: JsonObject = {};
+  for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
+    notebook[key] = key === 'cells' ? cells : key === 'metadata' ? metadata.merged : key === 'nbformat_minor' ? minor : key in mine ? mine[key] : theirs[key];
+  }
+  return { merged: true, text: serializeLike(mineText, notebook), keptMyOutputs: notes.keptMyOutputs };
+}
+
+/**
+ * nbformat 4.5 requires an id on every cell: when one side saved 4.4 (no ids) and the other 4.5,
+ * the cells without one get a new id, as Jupyter gives them when it upgrades a notebook.
+ */
+function giveIds(cells: Cell[]): void {
+  const taken = new Set(cells.map(cell => cell.id));
+  for (const [index, cell] of cells.entries()) {
+    if (typeof cell.id !== 'string' || cell.id === '') {
+      let id = randomUUID().slice(0, 8);
+      while (taken.has(id)) {
+        id = randomUUID().slice(0, 8);
+      }
+      taken.add(id);
+      // Where Jupyter puts it: it writes keys sorted, so keep a sorted cell sorted.
+      const keys = Object.keys(cell);
+      const sorted = keys.every((key, at) => at === 0 || keys[at - 1] < key);
+      const entries: [string, Json][] = [...Object.entries(cell), ['id', id]];
+      cells[index] = Object.fromEntries(sorted ? entries.sort(([a], [b]) => (a < b ? -1 : 1)) : entries) as Cell;
+    }
+  }
+}
+
+/** `value` as JSON in the layout of `model` (its indent and trailing newline; Jupyter writes indent 1). */
+function serializeLike(model: string, value: Json): string {
+  const indent = /^\{\r?\n([ \t]+)"/.exec(model)?.[1] ?? ' ';
+  const text = JSON.stringify(value, null, indent);
+  return model.endsWith('\n') ? `${text}\n` : text;
+}
