@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
 import { type CheckoutStatus, Checkouts, cloneFolderName, type ConflictedFile, type ServiceTarget } from './checkouts/checkouts';
+import type { MergedFile } from './checkouts/merge/merge-policy';
 import { findCheckout, findCheckoutsUnder, pullInProgress } from './checkouts/layout';
 import { parseServiceUrl } from './config';
 import { callService, type ServiceProject } from './service-client';
@@ -58,6 +59,18 @@ async function signIn(env: NodeJS.ProcessEnv): Promise<ServiceTarget> {
   }
   const me = await callService<{ name: string }>({ url, token }, 'GET', '/user');
   return { url, token, userName: me.name };
+}
+
+/** The files both sides changed that merged by themselves, for the pull's answer. */
+function describeMerged(merged: readonly MergedFile[] | undefined): string[] {
+  if (!merged || merged.length === 0) {
+    return [];
+  }
+  const kept = merged.filter(file => file.keptMyOutputs).map(file => file.path);
+  return [
+    `Merged changes from both sides in: ${merged.map(file => file.path).join(', ')}.`,
+    ...(kept.length > 0 ? [`Where both ran the same cells, your outputs were kept: ${kept.join(', ')}.`] : [])
+  ];
 }
 
 function describeConflicts(conflicts: readonly ConflictedFile[]): string {
@@ -170,6 +183,7 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
       }
       case 'pull': {
         const result = await checkouts.pull(inCwd(dirArg()));
+        describeMerged(result.state === 'up-to-date' ? undefined : result.merged).forEach(line => io.out(line));
         if (result.state === 'conflicted') {
           io.err(`Both sides changed these files; pick a version of each (hubshare resolve FILE --mine|--theirs), then hubshare continue — or hubshare abort:\n${describeConflicts(result.conflicts)}`);
           return 1;

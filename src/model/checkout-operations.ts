@@ -1,10 +1,18 @@
 import { sendJSON } from '../request';
 import type { ConflictedFile } from './checkout-status';
 
+/** A file both sides changed that merged by itself (text by line, a notebook by cell). */
+export interface MergedFile {
+  path: string;
+  /** Both ran the same cells: the outputs kept are this user's. */
+  keptMyOutputs: boolean;
+}
+
 /** How a pull ended, as the agent answers it. */
 export type PullOutcome =
-  | { state: 'up-to-date' | 'updated' }
-  | { state: 'conflicted'; conflicts: ConflictedFile[] };
+  | { state: 'up-to-date' }
+  | { state: 'updated'; merged?: MergedFile[] }
+  | { state: 'conflicted'; conflicts: ConflictedFile[]; merged?: MergedFile[] };
 
 /** The checkout operations the panel starts; injected so views stay free of HTTP. */
 export interface CheckoutOperations {

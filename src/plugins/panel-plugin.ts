@@ -208,9 +208,20 @@ function checkoutActions(
             type: 'info'
           };
         }
-        return result.state === 'updated'
+        if (result.state === 'up-to-date') {
+          return { message: trans.__('%1 is already up to date.', path), type: 'info' };
+        }
+        const merged = result.merged ?? [];
+        return merged.length === 0
           ? { message: trans.__('Pulled the latest changes into %1.', path), type: 'success' }
-          : { message: trans.__('%1 is already up to date.', path), type: 'info' };
+          : {
+              message: trans.__(
+                'Pulled the latest changes into %1; changes from both sides merged in %2.',
+                path,
+                merged.map(file => file.path).join(', ')
+              ),
+              type: 'success'
+            };
       });
     },
     resolve

@@ -7,6 +7,7 @@ import { callService, type ServiceProject } from '../service-client';
 import { withCheckoutLock } from './checkout-lock';
 import { DEFAULT_TREE_LIMITS, HUBSHARE_EXCLUDE, inspectTree, refuseInsideCheckout, stageAll, tooLargeToCheckOut, type TreeLimits, unsafeRepository } from './hostile-tree';
 import { refuseWritesIntoUserRepositories } from './user-repositories';
+import { mergeByContent, type MergedFile } from './merge/merge-policy';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, PULL_STATE_FILE, pullInProgress } from './layout';
 
 /** The service and the signed-in user, as every operation needs them. */
@@ -24,8 +25,14 @@ export interface ConflictedFile {
   kind: ConflictKind;
 }
 
-/** The outcome of a pull: done, or stopped at files that need a pick (mine or theirs). */
-export type PullResult = { state: 'up-to-date' | 'updated' } | { state: 'conflicted'; conflicts: ConflictedFile[] };
+/**
+ * The outcome of a pull: done, or stopped at files that need a pick (mine or theirs). `merged`
+ * lists the files both sides changed that merged by themselves (text by line, notebooks by cell).
+ */
+export type PullResult =
+  | { state: 'up-to-date' }
+  | { state: 'updated'; merged: MergedFile[] }
+  | { state: 'conflicted'; conflicts: ConflictedFile[]; merged: MergedFile[] };
 
 export type CheckoutState = 'clean' | 'local-changes' | 'behind' | 'ahead' | 'diverged' | 'conflicted';
 
@@ -377,21 +384,32 @@ export class Checkouts {
       }
       if (localSnapshot === null) {
         await git.run(['reset', '--hard', '--quiet', TRACKING]);
-        return { state: 'updated' };
+        return { state: 'updated', merged: [] };
       }
-      const merged = await git.succeeds(['merge', '--quiet', '--no-edit', '-m', `Pull updates of ${project}`, TRACKING]);
-      if (merged) {
-        return { state: 'updated' };
+      if (await git.succeeds(['merge', '--quiet', '--no-edit', '-m', `Pull updates of ${project}`, TRACKING])) {
+        return { state: 'updated', merged: [] };
       }
-      const conflicts = await this.conflicts(git);
-      if (conflicts.length === 0) {
+      const stopped = await this.conflicts(git);
+      if (stopped.length === 0) {
         // The merge failed for another reason: put everything back as it was.
         await this.restore(git, { before, localSnapshot });
         throw new HubShareError(500, 'merge_failed', 'Pulling failed; your files are as they were. See the agent log.');
       }
+      let merged: MergedFile[];
+      try {
+        merged = await mergeByContent(git, root, stopped.filter(conflict => conflict.kind === 'both-changed'));
+      } catch (error) {
+        await this.restore(git, { before, localSnapshot });
+        throw error;
+      }
+      const conflicts = await this.conflicts(git);
+      if (conflicts.length === 0) {
+        await git.run(['commit', '--quiet', '--no-edit']);
+        return { state: 'updated', merged };
+      }
       const state: PullState = { before, localSnapshot };
       writeFileSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE), JSON.stringify(state));
-      return { state: 'conflicted', conflicts };
+      return { state: 'conflicted', conflicts, merged };
     });
   }
 

@@ -77,7 +77,7 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     expect(pushFirst).toMatchObject({ status: 409, body: { error: { code: 'pull_first', message: 'Someone pushed first: pull, then push.' } } });
 
     const pull = await call('alice', 'POST', '/api/checkouts/pull', { path: 'work/study' });
-    expect(pull.body).toEqual({ state: 'conflicted', conflicts: [{ path: 'nb.ipynb', kind: 'both-changed' }] });
+    expect(pull.body).toEqual({ state: 'conflicted', merged: [], conflicts: [{ path: 'nb.ipynb', kind: 'both-changed' }] });
     const theirs = await call('alice', 'GET', '/api/checkouts/theirs?path=work/study&file=nb.ipynb');
     expect(theirs.body).toBe(notebook('"bob"'));
     const mine = await call('alice', 'GET', '/api/checkouts/mine?path=work/study&file=nb.ipynb');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runHubShareCli } from '../../../../server/agent/cli';
+import { validateNotebooks } from './nbformat-validator';
 
 /** What one `hubshare` command did. */
 export interface CliRun {
@@ -77,12 +78,6 @@ export function notebook(source: string): string {
 
 /** Throws unless every .ipynb under `dir` parses as a notebook. */
 export function expectNotebooksValid(dir: string): void {
-  for (const path of Object.keys(treeHash(dir, ['.hubshare', '.git']))) {
-    if (path.endsWith('.ipynb')) {
-      const parsed = JSON.parse(readFileSync(join(dir, path), 'utf8')) as { nbformat?: unknown; cells?: unknown };
-      if (parsed.nbformat !== 4 || !Array.isArray(parsed.cells)) {
-        throw new Error(`${path} is not a notebook`);
-      }
-    }
-  }
+  const paths = Object.keys(treeHash(dir, ['.hubshare', '.git'])).filter(path => path.endsWith('.ipynb'));
+  validateNotebooks(paths.map(path => readFileSync(join(dir, path), 'utf8')));
 }
