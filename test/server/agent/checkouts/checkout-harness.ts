@@ -66,7 +66,7 @@ export function treeHash(dir: string, skip: readonly string[] = []): Record<stri
 export function notebook(source: string): string {
   return `${JSON.stringify(
     {
-      cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [source] }],
+      cells: [{ cell_type: 'code', execution_count: null, id: 'first-cell', metadata: {}, outputs: [], source: [source] }],
       metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
       nbformat: 4,
       nbformat_minor: 5
@@ -76,7 +76,7 @@ export function notebook(source: string): string {
   )}\n`;
 }
 
-/** Throws unless every .ipynb under `dir` parses as a notebook. */
+/** Throws unless every .ipynb under `dir` is a valid notebook of its nbformat version (the real nbformat). */
 export function expectNotebooksValid(dir: string): void {
   const paths = Object.keys(treeHash(dir, ['.hubshare', '.git'])).filter(path => path.endsWith('.ipynb'));
   validateNotebooks(paths.map(path => readFileSync(join(dir, path), 'utf8')));

@@ -1,0 +1,131 @@
+// `hubshare checkout` (a project of the hub) and `hubshare clone` (a repository from the internet)
+// into a new or empty folder; a refused one leaves nothing behind.
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BadRequest, NotFound } from '../../shared/errors';
+import { AgentGitError } from '../git/git-runner';
+import { callService, type ServiceProject } from '../service-client';
+import type { CheckoutContext } from './checkout-context';
+import { withCheckoutLock } from './checkout-lock';
+import { TRACKING } from './checkout-types';
+import { refuseInsideCheckout } from './hostile-tree';
+import { HUBSHARE_DIR } from './layout';
+import { parseCloneUrl, parseProjectPath, type Remote } from './remote';
+
+const DEFAULT_MAX_CLONE_BYTES = 2 * 1024 * 1024 * 1024;
+
+/**
+ * Checks a project out into a new (or empty) folder.
+ * @throws NotFound when the project does not exist or is not readable; BadRequest when the folder has files.
+ */
+export async function checkout(context: CheckoutContext, rawProject: string, dir?: string): Promise<string> {
+  const full = parseProjectPath(rawProject);
+  await callService<ServiceProject>(context.service, 'GET', `/projects/${full}`);
+  const root = resolve(dir ?? full.split('/')[1]);
+  refuseInsideCheckout(root);
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new BadRequest(`${root} already has files in it; check out into a new or empty folder.`, 'folder_not_empty');
+  }
+  const created = !existsSync(root);
+  mkdirSync(root, { recursive: true });
+  try {
+    await context.initialize(root, { kind: 'project', project: full });
+    await withCheckoutLock(root, async () => {
+      const git = context.git(root);
+      if (await context.fetch(git, { kind: 'project', project: full })) {
+        await git.run(['reset', '--hard', '--quiet', TRACKING]);
+      }
+    });
+  } catch (error) {
+    undoNewFolder(root, created);
+    throw error;
+  }
+  return root;
+}
+
+/**
+ * Clones a repository from the internet into a new (or empty) folder, as a checkout that can
+ * pull later updates from its URL. Nothing in it runs: no hooks, no submodules, no filters; only
+ * https (or http to loopback when allowed); the download is capped.
+ * @throws BadRequest for a refused URL or a folder with files; NotFound when nothing is there.
+ */
+export async function clone(context: CheckoutContext, rawUrl: string, dir: string): Promise<string> {
+  const url = parseCloneUrl(rawUrl, context.options.allowHttpLoopback ?? false);
+  const root = resolve(dir);
+  refuseInsideCheckout(root);
+  if (existsSync(root) && readdirSync(root).length > 0) {
+    throw new BadRequest(`${root} already has files in it; clone into a new or empty folder.`, 'folder_not_empty');
+  }
+  const created = !existsSync(root);
+  mkdirSync(root, { recursive: true });
+  const remote: Remote = { kind: 'url', url };
+  try {
+    await context.initialize(root, remote);
+    await withCheckoutLock(root, async () => {
+      const git = context.git(root, remote);
+      const limit = context.options.maxCloneBytes ?? DEFAULT_MAX_CLONE_BYTES;
+      const abort = new AbortController();
+      const watch = setInterval(() => {
+        if (folderSize(join(root, HUBSHARE_DIR)) > limit) {
+          abort.abort();
+        }
+      }, 200);
+      const tooLarge = () => new BadRequest(`${url} is larger than the ${Math.max(1, Math.round(limit / 1024 / 1024))} MB a clone may download.`, 'too_large');
+      try {
+        if (!(await context.fetch(git, remote, { signal: abort.signal }))) {
+          throw new NotFound(`There is nothing to clone at ${url}.`, 'empty_repository');
+        }
+      } catch (error) {
+        throw abort.signal.aborted ? tooLarge() : error;
+      } finally {
+        clearInterval(watch);
+      }
+      // The watch stops big downloads early; this catches one that finished between two looks.
+      if (folderSize(join(root, HUBSHARE_DIR)) > limit) {
+        throw tooLarge();
+      }
+      await git.run(['reset', '--hard', '--quiet', TRACKING]);
+    });
+  } catch (error) {
+    undoNewFolder(root, created);
+    if (error instanceof AgentGitError) {
+      throw new BadRequest(`Cloning ${url} failed: ${error.stderr.trim().split('\n').pop() ?? 'git refused it'}`, 'clone_failed');
+    }
+    throw error;
+  }
+  return root;
+}
+
+/**
+ * Leaves nothing of a refused clone or checkout: the folder it made, or everything it put into
+ * a folder that was empty before.
+ */
+function undoNewFolder(root: string, created: boolean): void {
+  if (created) {
+    rmSync(root, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of readdirSync(root)) {
+    rmSync(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** The bytes under a folder (for the clone size cap); links are not followed. */
+function folderSize(dir: string): number {
+  let total = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      total += folderSize(path);
+    } else if (entry.isFile()) {
+      total += lstatSync(path).size;
+    }
+  }
+  return total;
+}
