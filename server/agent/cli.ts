@@ -2,7 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
-import { type CheckoutStatus, Checkouts, cloneFolderName, type ConflictedFile, type ServiceTarget } from './checkouts/checkouts';
+import { type CheckoutStatus, Checkouts, cloneFolderName, type ConflictedFile, type ConflictParts, type ServiceTarget } from './checkouts/checkouts';
 import type { MergedFile } from './checkouts/merge/merge-policy';
 import { findCheckout, findCheckoutsUnder, pullInProgress } from './checkouts/layout';
 import { parseServiceUrl } from './config';
@@ -18,6 +18,7 @@ export const CLI_USAGE = `Usage: hubshare <command> [options]
   push [DIR] [-m MSG]                                             commit this folder's state and push it
   pull [DIR]                                                      commit local changes, fetch and merge
   resolve FILE... --mine|--theirs  |  resolve --all --mine|--theirs   pick a version of conflicted files
+  resolve FILE --cell ID|--hunk N --mine|--theirs                 pick a version of one cell of a notebook, or one hunk of a text file
   continue [DIR]                                                  finish a pull once every file is picked
   abort [DIR]                                                     cancel a pull: everything back as before it
 
@@ -73,14 +74,40 @@ function describeMerged(merged: readonly MergedFile[] | undefined): string[] {
   ];
 }
 
-function describeConflicts(conflicts: readonly ConflictedFile[]): string {
+function describeConflicts(conflicts: readonly ConflictedFile[], partsOf: (conflict: ConflictedFile) => string = () => ''): string {
   const words: Record<ConflictedFile['kind'], string> = {
     'both-changed': 'changed here and there',
     'both-added': 'added here and there',
     'deleted-by-me': 'deleted here, changed there',
     'deleted-by-them': 'changed here, deleted there'
   };
-  return conflicts.map(conflict => `  ${conflict.path}  (${words[conflict.kind]})`).join('\n');
+  return conflicts.map(conflict => `  ${conflict.path}  (${words[conflict.kind]})${partsOf(conflict)}`).join('\n');
+}
+
+/** One line of a part's source, short enough for a terminal. */
+function preview(source: string | null): string {
+  if (source === null) {
+    return '(deleted)';
+  }
+  const line = source.split('\n').find(text => text.trim() !== '') ?? '';
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line || '(empty)';
+}
+
+/** The parts of waiting files that can be picked one at a time, indented under each file. */
+function describeParts(parts: ReadonlyMap<string, ConflictParts>): (conflict: ConflictedFile) => string {
+  return conflict => {
+    const found = parts.get(conflict.path);
+    if (!found || found.kind === 'whole') {
+      return '';
+    }
+    const open = found.parts.filter(part => part.pick === null);
+    return open
+      .map(part => {
+        const name = found.kind === 'hunks' ? `hunk ${part.key}` : part.kind === 'metadata' ? 'notebook metadata (--cell metadata)' : `cell ${part.key}`;
+        return `\n      ${name}:  mine ${preview(part.mine)}  |  theirs ${preview(part.theirs)}`;
+      })
+      .join('');
+  };
 }
 
 function describeStatus(status: CheckoutStatus): string {
@@ -94,6 +121,15 @@ function describeStatus(status: CheckoutStatus): string {
   };
   const files = status.state === 'conflicted' ? describeConflicts(status.conflicts) : status.changed.map(path => `  ${path}`).join('\n');
   return [`${status.project} in ${status.root}`, headline[status.state], files].filter(Boolean).join('\n');
+}
+
+/** The parts of each file both sides changed, for the answer of a pull or a pick. */
+async function partsOfConflicts(checkouts: Checkouts, dir: string, conflicts: readonly ConflictedFile[]): Promise<Map<string, ConflictParts>> {
+  const parts = new Map<string, ConflictParts>();
+  for (const conflict of conflicts.filter(candidate => candidate.kind === 'both-changed')) {
+    parts.set(conflict.path, await checkouts.parts(dir, conflict.path));
+  }
+  return parts;
 }
 
 /** Runs one `hubshare` command; returns its exit code. */
@@ -114,7 +150,9 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
       message: { type: 'string', short: 'm' },
       mine: { type: 'boolean' },
       theirs: { type: 'boolean' },
-      all: { type: 'boolean' }
+      all: { type: 'boolean' },
+      cell: { type: 'string' },
+      hunk: { type: 'string' }
     } as const;
     let parsed;
     try {
@@ -185,7 +223,11 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
         const result = await checkouts.pull(inCwd(dirArg()));
         describeMerged(result.state === 'up-to-date' ? undefined : result.merged).forEach(line => io.out(line));
         if (result.state === 'conflicted') {
-          io.err(`Both sides changed these files; pick a version of each (hubshare resolve FILE --mine|--theirs), then hubshare continue — or hubshare abort:\n${describeConflicts(result.conflicts)}`);
+          const parts = await partsOfConflicts(checkouts, inCwd(dirArg()), result.conflicts);
+          io.err(
+            'Both sides changed the same part of these files; pick a version of each (hubshare resolve FILE --mine|--theirs, ' +
+              `or one cell or hunk at a time with --cell ID or --hunk N), then hubshare continue — or hubshare abort:\n${describeConflicts(result.conflicts, describeParts(parts))}`
+          );
           return 1;
         }
         io.out(result.state === 'updated' ? 'Pulled the latest changes.' : 'Already up to date.');
@@ -196,6 +238,27 @@ export async function runHubShareCli(argv: readonly string[], io: HubShareCliIO)
           throw new UsageError('resolve needs exactly one of --mine or --theirs.');
         }
         const side = values.mine ? 'mine' : 'theirs';
+        const part = values.cell ?? values.hunk;
+        if (part !== undefined) {
+          if ((values.cell !== undefined && values.hunk !== undefined) || values.all || positionals.length !== 1) {
+            throw new UsageError('resolve --cell or --hunk takes one file and one of --cell ID or --hunk N.');
+          }
+          const partRoot = findCheckout(io.cwd);
+          if (!partRoot) {
+            throw new HubShareError(404, 'not_a_checkout', `${io.cwd} is not inside a HubShare checkout.`);
+          }
+          const file = relative(partRoot, resolve(io.cwd, positionals[0])).split(sep).join('/');
+          const left = await checkouts.resolvePart(partRoot, file, part, side);
+          const waiting = left.find(conflict => conflict.path === file);
+          if (waiting) {
+            const parts = await partsOfConflicts(checkouts, partRoot, [waiting]);
+            io.out(`Still to pick in ${file}:${describeParts(parts)(waiting)}`);
+          } else {
+            io.out(`${file} is merged with your picks.`);
+          }
+          io.out(left.length === 0 ? 'Every file is picked: run hubshare continue.' : `Still to pick:\n${describeConflicts(left)}`);
+          return left.length === 0 ? 0 : 1;
+        }
         if (values.all ? positionals.length > 0 : positionals.length === 0) {
           throw new UsageError('resolve takes files, or --all.');
         }

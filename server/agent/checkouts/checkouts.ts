@@ -8,10 +8,12 @@ import type { CheckoutOptions, CheckoutStatus, ConflictedFile, PullResult, Servi
 import { publish, type PublishOptions } from './publish';
 import { pull } from './pull';
 import { push } from './push';
-import { abortPull, continuePull, resolve, version } from './resolve';
+import type { ConflictParts, Pick } from './merge/part-picks';
+import { abortPull, continuePull, partsOf, resolve, resolvePart, version } from './resolve';
 import { status } from './status';
 
 export type { CheckoutOptions, CheckoutState, CheckoutStatus, ConflictedFile, ConflictKind, PullResult, ServiceTarget } from './checkout-types';
+export type { ConflictPart, ConflictParts, Pick } from './merge/part-picks';
 export { cloneFolderName, parseCloneUrl, parseProjectPath } from './remote';
 
 /**
@@ -52,6 +54,14 @@ export class Checkouts {
 
   resolve(dir: string, paths: readonly string[] | 'all', side: 'mine' | 'theirs'): Promise<ConflictedFile[]> {
     return resolve(this.context, dir, paths, side);
+  }
+
+  parts(dir: string, path: string): Promise<ConflictParts> {
+    return partsOf(this.context, dir, path);
+  }
+
+  resolvePart(dir: string, path: string, key: string, side: Pick): Promise<ConflictedFile[]> {
+    return resolvePart(this.context, dir, path, key, side);
   }
 
   continue(dir: string): Promise<void> {

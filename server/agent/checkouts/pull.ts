@@ -8,6 +8,7 @@ import { withCheckoutLock } from './checkout-lock';
 import { type PullResult, type PullState, TRACKING } from './checkout-types';
 import { HUBSHARE_DIR, PULL_STATE_FILE } from './layout';
 import { mergeByContent, type MergedFile } from './merge/merge-policy';
+import { forgetPartPicks } from './merge/part-picks';
 import { describeRemote } from './remote';
 import { refuseWritesIntoUserRepositories } from './user-repositories';
 
@@ -65,6 +66,7 @@ export async function pull(context: CheckoutContext, dir: string): Promise<PullR
       await git.run(['commit', '--quiet', '--no-edit']);
       return { state: 'updated', merged };
     }
+    forgetPartPicks(root, 'all');
     writeFileSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE), JSON.stringify(state));
     return { state: 'conflicted', conflicts, merged };
   });

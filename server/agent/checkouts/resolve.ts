@@ -7,6 +7,7 @@ import type { CheckoutContext } from './checkout-context';
 import { withCheckoutLock } from './checkout-lock';
 import type { ConflictedFile, PullState } from './checkout-types';
 import { HUBSHARE_DIR, PULL_STATE_FILE, pullInProgress } from './layout';
+import { type ConflictParts, conflictParts, forgetPartPicks, type Pick, pickPart } from './merge/part-picks';
 
 /** Picks mine or theirs for conflicted files (all of them with `paths` = 'all'). */
 export async function resolve(context: CheckoutContext, dir: string, paths: readonly string[] | 'all', side: 'mine' | 'theirs'): Promise<ConflictedFile[]> {
@@ -25,6 +26,7 @@ export async function resolve(context: CheckoutContext, dir: string, paths: read
             }
             return conflict;
           });
+    forgetPartPicks(root, chosen.map(conflict => conflict.path));
     for (const conflict of chosen) {
       const gone = side === 'mine' ? conflict.kind === 'deleted-by-me' : conflict.kind === 'deleted-by-them';
       if (gone) {
@@ -34,6 +36,45 @@ export async function resolve(context: CheckoutContext, dir: string, paths: read
         await git.run(['add', '--', conflict.path]);
       }
     }
+    return context.conflicts(git);
+  });
+}
+
+/** A file both sides changed, waiting for a pick. @throws BadRequest for any other path. */
+async function waitingFile(context: CheckoutContext, root: string, path: string): Promise<ConflictedFile> {
+  const conflict = (await context.conflicts(context.git(root))).find(candidate => candidate.path === path);
+  if (!conflict) {
+    throw new BadRequest(`${path} is not a file waiting for a pick.`, 'not_conflicted');
+  }
+  return conflict;
+}
+
+/** The parts (cells of a notebook, hunks of a text file) a waiting file can be picked by. */
+export async function partsOf(context: CheckoutContext, dir: string, path: string): Promise<ConflictParts> {
+  const root = context.requireCheckout(dir);
+  return withCheckoutLock(root, async () => {
+    const conflict = await waitingFile(context, root, path);
+    if (conflict.kind !== 'both-changed') {
+      return { kind: 'whole', reason: 'only one side kept it, or both added it' };
+    }
+    return conflictParts(context.git(root), root, path);
+  });
+}
+
+/**
+ * Picks a side for one part (a cell id or number, `metadata`, or a hunk number) of a waiting
+ * file; once every part has a pick the file is merged with them and resolved.
+ * @returns the files still waiting.
+ */
+export async function resolvePart(context: CheckoutContext, dir: string, path: string, key: string, side: Pick): Promise<ConflictedFile[]> {
+  const root = context.requireCheckout(dir);
+  return withCheckoutLock(root, async () => {
+    const conflict = await waitingFile(context, root, path);
+    if (conflict.kind !== 'both-changed') {
+      throw new BadRequest(`${path} can only be picked as a whole: one side deleted it or both added it.`, 'whole_file_only');
+    }
+    const git = context.git(root);
+    await pickPart(git, root, path, key, side);
     return context.conflicts(git);
   });
 }
@@ -52,6 +93,7 @@ export async function continuePull(context: CheckoutContext, dir: string): Promi
     }
     await git.run(['commit', '--quiet', '--no-edit']);
     rmSync(join(root, HUBSHARE_DIR, PULL_STATE_FILE));
+    forgetPartPicks(root, 'all');
   });
 }
 
@@ -66,6 +108,7 @@ export async function abortPull(context: CheckoutContext, dir: string): Promise<
     const state = JSON.parse(readFileSync(stateFile, 'utf8')) as PullState;
     await context.restore(context.git(root), state);
     rmSync(stateFile);
+    forgetPartPicks(root, 'all');
   });
 }
 

@@ -119,6 +119,22 @@ export function checkoutRoutes(
     }
     res.json({ conflicts: await (await checkouts()).resolve(folder(requiredString(req.body, 'path')), files, body.side) });
   });
+  // The parts (cells, hunks) of a waiting file, and a pick for one of them.
+  routes.get('/api/checkouts/parts', access, async (req, res) => {
+    const file = req.query.file;
+    if (typeof file !== 'string' || file.length === 0) {
+      throw new BadRequest('"file" must name a conflicted file.');
+    }
+    res.json(await (await checkouts()).parts(folder(req.query.path), file));
+  });
+  routes.post('/api/checkouts/resolve-part', access, async (req, res) => {
+    const side = optionalString(req.body, 'side');
+    if (side !== 'mine' && side !== 'theirs') {
+      throw new BadRequest('"side" must be "mine" or "theirs".');
+    }
+    const conflicts = await (await checkouts()).resolvePart(folder(requiredString(req.body, 'path')), requiredString(req.body, 'file'), requiredString(req.body, 'part'), side);
+    res.json({ conflicts });
+  });
   routes.post('/api/checkouts/continue', access, async (req, res) => {
     await (await checkouts()).continue(folder(requiredString(req.body, 'path')));
     res.json({ done: true });

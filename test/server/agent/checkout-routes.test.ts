@@ -88,7 +88,17 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     const conflicted = (await call('alice', 'GET', '/api/checkouts/status?path=work/study')).body;
     expect(conflicted).toMatchObject({ root: 'work/study', state: 'conflicted', lastChange: { by: 'bob' } });
     expect(Date.now() - Date.parse((conflicted as { lastChange: { at: string } }).lastChange.at)).toBeLessThan(60_000);
-    expect((await call('alice', 'POST', '/api/checkouts/resolve', { path: 'work/study', files: 'all', side: 'theirs' })).body).toEqual({ conflicts: [] });
+    // The parts a notebook can be picked by: its one cell, which both changed.
+    const parts = await call('alice', 'GET', '/api/checkouts/parts?path=work/study&file=nb.ipynb');
+    expect(parts.body).toMatchObject({ kind: 'cells', parts: [{ key: 'first-cell', kind: 'changed', mine: '"alice"', theirs: '"bob"', pick: null }] });
+    expect((await call('alice', 'GET', '/api/checkouts/parts?path=work/study&file=other.txt')).body).toMatchObject({ error: { code: 'not_conflicted' } });
+    expect(await call('alice', 'POST', '/api/checkouts/resolve-part', { path: 'work/study', file: 'nb.ipynb', part: 'nope', side: 'theirs' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'no_such_part' } }
+    });
+    expect((await call('alice', 'POST', '/api/checkouts/resolve-part', { path: 'work/study', file: 'nb.ipynb', part: 'first-cell', side: 'sideways' })).status).toBe(400);
+    expect(readFileSync(join(agents.alice.root, 'work', 'study', 'nb.ipynb'), 'utf8')).toBe(notebook('"alice"'));
+    expect((await call('alice', 'POST', '/api/checkouts/resolve-part', { path: 'work/study', file: 'nb.ipynb', part: 'first-cell', side: 'theirs' })).body).toEqual({ conflicts: [] });
     expect((await call('alice', 'POST', '/api/checkouts/continue', { path: 'work/study' })).status).toBe(200);
     expect(readFileSync(join(agents.alice.root, 'work', 'study', 'nb.ipynb'), 'utf8')).toBe(notebook('"bob"'));
   });

@@ -61,9 +61,14 @@ async function readBlobs(git: CheckoutGit, ids: readonly string[]): Promise<Map<
   return blobs;
 }
 
+/** Notebooks merge by cell; every other file by line. */
+export function isNotebookPath(path: string): boolean {
+  return path.toLowerCase().endsWith('.ipynb');
+}
+
 /** The merged bytes of one file, or null when it needs a pick. */
-async function mergeOne(git: CheckoutGit, root: string, path: string, [base, mine, theirs]: Buffer[]): Promise<{ bytes: Buffer; keptMyOutputs: boolean } | null> {
-  if (path.toLowerCase().endsWith('.ipynb')) {
+async function mergeOne(git: CheckoutGit, root: string, path: string, { base, mine, theirs }: ThreeVersions): Promise<{ bytes: Buffer; keptMyOutputs: boolean } | null> {
+  if (isNotebookPath(path)) {
     if (![base, mine, theirs].every(isText)) {
       return null;
     }
@@ -74,6 +79,45 @@ async function mergeOne(git: CheckoutGit, root: string, path: string, [base, min
   return bytes === null ? null : { bytes, keptMyOutputs: false };
 }
 
+/** The three versions of a file both sides changed. */
+export interface ThreeVersions {
+  base: Buffer;
+  mine: Buffer;
+  theirs: Buffer;
+}
+
+/**
+ * The base, mine and theirs of each path that may merge by content, from one `cat-file --batch`:
+ * regular files only, the same mode on every side and a regular file on disk (a symbolic link is
+ * never merged, nor written through).
+ */
+export async function readVersions(git: CheckoutGit, root: string, paths: readonly string[]): Promise<Map<string, ThreeVersions>> {
+  const unmerged = await unmergedStages(git);
+  const candidates = paths.flatMap(path => {
+    const stages = [1, 2, 3].map(stage => unmerged.get(path)?.get(stage));
+    const mode = stages[0]?.mode ?? '';
+    const whole = stages.every((stage): stage is Stage => stage !== undefined && stage.mode === mode);
+    return whole && REGULAR.has(mode) && lstatSync(join(root, path)).isFile() ? [{ path, ids: stages.map(stage => stage.id) }] : [];
+  });
+  const blobs = await readBlobs(git, [...new Set(candidates.flatMap(candidate => candidate.ids))]);
+  const blob = (id: string) => blobs.get(id) ?? Buffer.alloc(0);
+  return new Map(candidates.map(({ path, ids: [base, mine, theirs] }) => [path, { base: blob(base), mine: blob(mine), theirs: blob(theirs) }]));
+}
+
+/** Writes merged files over my versions and marks them resolved, in one `git add` (paths on stdin). */
+export async function writeMerged(git: CheckoutGit, root: string, files: readonly { path: string; bytes: Buffer }[]): Promise<void> {
+  if (files.length === 0) {
+    return;
+  }
+  for (const { path, bytes } of files) {
+    writeFileSync(join(root, path), bytes);
+  }
+  const added = await git.answer(['--literal-pathspecs', 'add', '--pathspec-from-file=-', '--pathspec-file-nul'], files.map(file => file.path).join('\0'));
+  if (added.code !== 0) {
+    throw new Error(`git add of the merged files exited ${added.code}`);
+  }
+}
+
 /**
  * Merges each file both sides changed that can merge by content, writes the result over my
  * version and marks it resolved in the index; the others stay as they were (my bytes on disk,
@@ -81,39 +125,21 @@ async function mergeOne(git: CheckoutGit, root: string, path: string, [base, min
  * @returns the files merged.
  */
 export async function mergeByContent(git: CheckoutGit, root: string, files: readonly BothChanged[]): Promise<MergedFile[]> {
-  const unmerged = await unmergedStages(git);
-  // Regular files only, the same mode on every side: a symbolic link is never written through.
-  const candidates = files.flatMap(({ path }) => {
-    const stages = [1, 2, 3].map(stage => unmerged.get(path)?.get(stage));
-    const mode = stages[0]?.mode ?? '';
-    const whole = stages.every((stage): stage is Stage => stage !== undefined && stage.mode === mode);
-    return whole && REGULAR.has(mode) && lstatSync(join(root, path)).isFile() ? [{ path, ids: stages.map(stage => stage.id) }] : [];
-  });
-  const blobs = await readBlobs(git, [...new Set(candidates.flatMap(candidate => candidate.ids))]);
+  const candidates = [...(await readVersions(git, root, files.map(file => file.path))).entries()];
   // A few merges at a time: each text merge is one short git process, mostly start-up.
   const results = new Array<{ bytes: Buffer; keptMyOutputs: boolean } | null>(candidates.length).fill(null);
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < candidates.length; index = next++) {
-      const { path, ids } = candidates[index];
-      results[index] = await mergeOne(git, root, path, ids.map(id => blobs.get(id) ?? Buffer.alloc(0)));
+      const [path, versions] = candidates[index];
+      results[index] = await mergeOne(git, root, path, versions);
     }
   };
   await Promise.all(Array.from({ length: MERGES_AT_ONCE }, worker));
-  const merged: MergedFile[] = [];
-  for (const [index, { path }] of candidates.entries()) {
+  const merged = candidates.flatMap(([path], index) => {
     const result = results[index];
-    if (result !== null) {
-      writeFileSync(join(root, path), result.bytes);
-      merged.push({ path, keptMyOutputs: result.keptMyOutputs });
-    }
-  }
-  if (merged.length > 0) {
-    // One `git add` for all, the paths on stdin (a long list would not fit on a command line).
-    const added = await git.answer(['--literal-pathspecs', 'add', '--pathspec-from-file=-', '--pathspec-file-nul'], merged.map(file => file.path).join('\0'));
-    if (added.code !== 0) {
-      throw new Error(`git add of the merged files exited ${added.code}`);
-    }
-  }
-  return merged;
+    return result === null ? [] : [{ path, ...result }];
+  });
+  await writeMerged(git, root, merged);
+  return merged.map(({ path, keptMyOutputs }) => ({ path, keptMyOutputs }));
 }

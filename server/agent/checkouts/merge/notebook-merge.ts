@@ -22,8 +22,31 @@ interface Notebook extends JsonObject {
   nbformat_minor: number;
 }
 
-/** The merged notebook as the bytes to write, or why it needs a pick. */
-export type NotebookMerge = { merged: true; text: string; keptMyOutputs: boolean } | { merged: false; reason: string };
+/** A side to keep where both changed the same thing. */
+export type Pick = 'mine' | 'theirs';
+
+/**
+ * Something both sides changed differently, that one pick settles: a cell (by its id, or for
+ * notebooks without ids by its number in the last common version, from 1), or the notebook's
+ * metadata (key `metadata`). The sources are null where that side deleted the cell.
+ */
+export interface CellCollision {
+  key: string;
+  kind: 'changed' | 'deleted-here' | 'deleted-there' | 'metadata';
+  base: string | null;
+  mine: string | null;
+  theirs: string | null;
+}
+
+/** The key a notebook's metadata collision goes by. */
+export const METADATA_KEY = 'metadata';
+
+/**
+ * The merged notebook as the bytes to write, or why it needs a pick. `collisions` lists what
+ * per-cell picks can settle; empty when only a pick of the whole file can (cells moved, not a
+ * notebook, ...).
+ */
+export type NotebookMerge = { merged: true; text: string; keptMyOutputs: boolean; cells: number } | { merged: false; reason: string; collisions: CellCollision[] };
 
 /** What only records how a cell was last run or shown: when both sides differ, mine is kept. */
 const RUN_STATE = new Set(['outputs', 'execution_count']);
@@ -68,7 +91,7 @@ export function parseNotebook(text: string): Notebook | null {
 }
 
 /** Three-way merge of one JSON object's keys; null names the key both sides changed differently. */
-function mergeKeys(base: JsonObject, mine: JsonObject, theirs: JsonObject, keepMine: ReadonlySet<string>): { merged: JsonObject } | { collision: string } {
+function mergeKeys(base: JsonObject, mine: JsonObject, theirs: JsonObject, keepMine: ReadonlySet<string>, prefer?: Pick): { merged: JsonObject } | { collision: string } {
   const merged: JsonObject = {};
   const keys = [...new Set([...Object.keys(mine), ...Object.keys(theirs), ...Object.keys(base)])];
   for (const key of keys) {
@@ -78,8 +101,10 @@ function mergeKeys(base: JsonObject, mine: JsonObject, theirs: JsonObject, keepM
       value = m;
     } else if (same(m, b)) {
       value = t;
-    } else if (keepMine.has(key)) {
+    } else if (keepMine.has(key) || prefer === 'mine') {
       value = m;
+    } else if (prefer === 'theirs') {
+      value = t;
     } else {
       return { collision: key };
     }
@@ -141,11 +166,11 @@ function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs:
 }
 
 /** A key for every cell of the three versions: ids when all have them, else an alignment. */
-function cellKeys(base: Cell[], mine: Cell[], theirs: Cell[]): { base: string[]; mine: string[]; theirs: string[] } | null {
+function cellKeys(base: Cell[], mine: Cell[], theirs: Cell[]): { base: string[]; mine: string[]; theirs: string[]; byId: boolean } | null {
   const ids = (cells: Cell[]) => cells.map(cell => (typeof cell.id === 'string' && cell.id !== '' ? cell.id : null));
   const all = [ids(base), ids(mine), ids(theirs)];
   if (all.every(list => list.every(id => id !== null) && new Set(list).size === list.length)) {
-    return { base: all[0] as string[], mine: all[1] as string[], theirs: all[2] as string[] };
+    return { base: all[0] as string[], mine: all[1] as string[], theirs: all[2] as string[], byId: true };
   }
   const baseKeys = base.map((_, index) => `b${index}`);
   const side = (cells: Cell[], prefix: string) => {
@@ -155,7 +180,7 @@ function cellKeys(base: Cell[], mine: Cell[], theirs: Cell[]): { base: string[];
   const sourceOf = (cell: Cell) => `${cell.cell_type}\0${sourceText(cell)}`;
   const mineKeys = side(mine, 'm');
   const theirKeys = side(theirs, 't');
-  return mineKeys && theirKeys ? { base: baseKeys, mine: mineKeys, theirs: theirKeys } : null;
+  return mineKeys && theirKeys ? { base: baseKeys, mine: mineKeys, theirs: theirKeys, byId: false } : null;
 }
 
 /** The cells a side added, by the base cell they follow (START for the top). */
@@ -183,20 +208,22 @@ function keptInOrder(keys: string[], baseOrder: string[]): boolean {
 }
 
 /**
- * Merges mine and theirs, both changed from base, cell by cell. The result keeps my file's
- * layout (indent, key order, trailing newline), so the next diff shows only what changed.
+ * Merges mine and theirs, both changed from base, cell by cell. `picks` settle collisions (by
+ * their key) a previous answer listed. The result keeps my file's layout (indent, key order,
+ * trailing newline), so the next diff shows only what changed.
  */
-export function mergeNotebooks(baseText: string, mineText: string, theirsText: string): NotebookMerge {
+export function mergeNotebooks(baseText: string, mineText: string, theirsText: string, picks: ReadonlyMap<string, Pick> = new Map()): NotebookMerge {
   const [base, mine, theirs] = [parseNotebook(baseText), parseNotebook(mineText), parseNotebook(theirsText)];
+  const whole = (reason: string): NotebookMerge => ({ merged: false, reason, collisions: [] });
   if (!base || !mine || !theirs) {
-    return { merged: false, reason: 'not a notebook HubShare can merge by cell (nbformat 4)' };
+    return whole('not a notebook HubShare can merge by cell (nbformat 4)');
   }
   const keys = cellKeys(base.cells, mine.cells, theirs.cells);
   if (!keys) {
-    return { merged: false, reason: 'too many cells to align' };
+    return whole('too many cells to align');
   }
   if (!keptInOrder(keys.mine, keys.base) || !keptInOrder(keys.theirs, keys.base)) {
-    return { merged: false, reason: 'cells were moved' };
+    return whole('cells were moved');
   }
   const baseKeys = new Set(keys.base);
   const mineByKey = new Map(keys.mine.map((key, index) => [key, mine.cells[index]]));
@@ -204,6 +231,7 @@ export function mergeNotebooks(baseText: string, mineText: string, theirsText: s
   const added = { mine: insertions(keys.mine, mine.cells, baseKeys), theirs: insertions(keys.theirs, theirs.cells, baseKeys) };
   const notes = { keptMyOutputs: false };
   const cells: Cell[] = [];
+  const collisions: CellCollision[] = [];
   const addInsertions = (anchor: string): boolean => {
     const mineAdded = added.mine.get(anchor) ?? [];
     const theirsAdded = added.theirs.get(anchor) ?? [];
@@ -219,33 +247,44 @@ export function mergeNotebooks(baseText: string, mineText: string, theirsText: s
     return true;
   };
   if (!addInsertions(START)) {
-    return { merged: false, reason: 'both sides added a cell with the same id' };
+    return whole('both sides added a cell with the same id');
   }
   for (const [index, key] of keys.base.entries()) {
     const baseCell = base.cells[index];
     const [mineCell, theirCell] = [mineByKey.get(key), theirsByKey.get(key)];
-    if (mineCell && theirCell) {
-      const cell = mergeCell(baseCell, mineCell, theirCell, notes);
-      if (!cell) {
-        return { merged: false, reason: 'both sides changed the same cell' };
+    const collision = collisionOf(baseCell, mineCell, theirCell, notes);
+    if (collision === null) {
+      // Kept on both sides: merged (it does not collide). Deleted on one, unchanged on the other: gone.
+      const cell = mineCell && theirCell ? mergeCell(baseCell, mineCell, theirCell, notes) : null;
+      if (cell) {
+        cells.push(cell);
       }
-      cells.push(cell);
-    } else if (mineCell && !unchangedFrom(baseCell, mineCell)) {
-      return { merged: false, reason: 'a cell changed here was deleted on the other side' };
-    } else if (theirCell && !unchangedFrom(baseCell, theirCell)) {
-      return { merged: false, reason: 'a cell deleted here was changed on the other side' };
+    } else {
+      const name = keys.byId ? key : String(index + 1);
+      const pick = picks.get(name);
+      const kept = pick === 'theirs' ? theirCell : mineCell;
+      if (pick === undefined) {
+        collisions.push({ key: name, kind: collision, base: sourceText(baseCell), mine: mineCell ? sourceText(mineCell) : null, theirs: theirCell ? sourceText(theirCell) : null });
+      }
+      if (kept) {
+        cells.push(kept);
+      }
     }
     if (!addInsertions(key)) {
-      return { merged: false, reason: 'both sides added a cell with the same id' };
+      return whole('both sides added a cell with the same id');
     }
   }
-  const metadata = mergeKeys(base.metadata, mine.metadata, theirs.metadata, RUN_NOTEBOOK_METADATA);
+  const metadata = mergeKeys(base.metadata, mine.metadata, theirs.metadata, RUN_NOTEBOOK_METADATA, picks.get(METADATA_KEY));
   if ('collision' in metadata) {
-    return { merged: false, reason: `both sides changed the notebook's ${metadata.collision}` };
+    const text = (notebook: Notebook) => JSON.stringify(notebook.metadata, null, 1);
+    collisions.push({ key: METADATA_KEY, kind: 'metadata', base: text(base), mine: text(mine), theirs: text(theirs) });
+  }
+  if (collisions.length > 0 || 'collision' in metadata) {
+    return { merged: false, reason: collisions.length === 1 && collisions[0].kind === 'metadata' ? "both sides changed the notebook's metadata" : 'both sides changed the same cell', collisions };
   }
   const ids = cells.map(cell => cell.id).filter(id => id !== undefined);
   if (new Set(ids.map(id => JSON.stringify(id))).size !== ids.length) {
-    return { merged: false, reason: 'two cells would have the same id' };
+    return whole('two cells would have the same id');
   }
   const minor = Math.max(mine.nbformat_minor, theirs.nbformat_minor);
   if (minor >= 5) {
@@ -255,7 +294,21 @@ export function mergeNotebooks(baseText: string, mineText: string, theirsText: s
   for (const key of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
     notebook[key] = key === 'cells' ? cells : key === 'metadata' ? metadata.merged : key === 'nbformat_minor' ? minor : key in mine ? mine[key] : theirs[key];
   }
-  return { merged: true, text: serializeLike(mineText, notebook), keptMyOutputs: notes.keptMyOutputs };
+  return { merged: true, text: serializeLike(mineText, notebook), keptMyOutputs: notes.keptMyOutputs, cells: cells.length };
+}
+
+/** Whether one base cell collides: both changed it differently, or one deleted what the other changed. */
+function collisionOf(base: Cell, mine: Cell | undefined, theirs: Cell | undefined, notes: { keptMyOutputs: boolean }): CellCollision['kind'] | null {
+  if (mine && theirs) {
+    return mergeCell(base, mine, theirs, { ...notes }) === null ? 'changed' : null;
+  }
+  if (mine && !unchangedFrom(base, mine)) {
+    return 'deleted-there';
+  }
+  if (theirs && !unchangedFrom(base, theirs)) {
+    return 'deleted-here';
+  }
+  return null;
 }
 
 /**

@@ -45,3 +45,103 @@ export async function mergeText(git: CheckoutGit, scratchParent: string, base: B
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/** One place where both sides changed the same lines: what each side has there. */
+export interface TextHunk {
+  /** Its number in the file, from 1. */
+  key: string;
+  base: string;
+  mine: string;
+  theirs: string;
+}
+
+/** A line merge as pieces: the merged text between the hunks, and the hunks that need a pick. */
+type Piece = { text: string } | TextHunk;
+
+/** A marker no line of the inputs starts with, so git's markers are told apart from content. */
+function markerSize(inputs: readonly Buffer[]): number {
+  let longest = 6;
+  for (const input of inputs) {
+    for (const run of input.toString('utf8').matchAll(/^(<+|=+|>+|\|+)/gm)) {
+      longest = Math.max(longest, run[1].length);
+    }
+  }
+  return longest + 1;
+}
+
+/**
+ * The line merge of three versions as pieces: text that merged, and each overlapping hunk with
+ * both sides' lines (and the base's). Null when the versions are not all text.
+ */
+async function mergePieces(git: CheckoutGit, scratchParent: string, base: Buffer, mine: Buffer, theirs: Buffer): Promise<Piece[] | null> {
+  if (!isText(base) || !isText(mine) || !isText(theirs)) {
+    return null;
+  }
+  const size = markerSize([base, mine, theirs]);
+  const scratch = mkdtempSync(join(scratchParent, 'merge-'));
+  let output: Buffer;
+  try {
+    const files = { mine: join(scratch, 'mine'), base: join(scratch, 'base'), theirs: join(scratch, 'theirs') };
+    writeFileSync(files.mine, mine);
+    writeFileSync(files.base, base);
+    writeFileSync(files.theirs, theirs);
+    const { code, stdout } = await git.answer(['merge-file', '-p', '--diff3', `--marker-size=${size}`, '-L', 'mine', '-L', 'base', '-L', 'theirs', '--', files.mine, files.base, files.theirs]);
+    if (code < 0 || code > 127) {
+      return null;
+    }
+    output = stdout;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const marker = (char: string) => new RegExp(`^${char.repeat(size)}( |\\r?\\n|$)`);
+  const [open, baseMark, middle, close] = [marker('<'), marker('\\|'), marker('='), marker('>')];
+  const pieces: Piece[] = [];
+  let hunk: { base: string[]; mine: string[]; theirs: string[] } | null = null;
+  let side: 'mine' | 'base' | 'theirs' = 'mine';
+  let text = '';
+  for (const line of output.toString('utf8').split(/(?<=\n)/)) {
+    if (hunk === null && open.test(line)) {
+      pieces.push({ text });
+      text = '';
+      hunk = { base: [], mine: [], theirs: [] };
+      side = 'mine';
+    } else if (hunk !== null && baseMark.test(line)) {
+      side = 'base';
+    } else if (hunk !== null && middle.test(line)) {
+      side = 'theirs';
+    } else if (hunk !== null && close.test(line)) {
+      pieces.push({ key: String(pieces.filter(piece => 'key' in piece).length + 1), base: hunk.base.join(''), mine: hunk.mine.join(''), theirs: hunk.theirs.join('') });
+      hunk = null;
+    } else if (hunk !== null) {
+      hunk[side].push(line);
+    } else {
+      text += line;
+    }
+  }
+  pieces.push({ text });
+  return pieces;
+}
+
+/** The hunks of a line merge that need a pick; null when the versions are not all text. */
+export async function conflictingHunks(git: CheckoutGit, scratchParent: string, base: Buffer, mine: Buffer, theirs: Buffer): Promise<TextHunk[] | null> {
+  const pieces = await mergePieces(git, scratchParent, base, mine, theirs);
+  return pieces === null ? null : pieces.filter((piece): piece is TextHunk => 'key' in piece);
+}
+
+/**
+ * The line merge with a side picked for each overlapping hunk (by its key), as bytes; null while
+ * a hunk has no pick. A side's last line without a newline stays without one.
+ */
+export async function mergeTextWithPicks(git: CheckoutGit, scratchParent: string, versions: { base: Buffer; mine: Buffer; theirs: Buffer }, picks: ReadonlyMap<string, 'mine' | 'theirs'>): Promise<Buffer | null> {
+  const pieces = await mergePieces(git, scratchParent, versions.base, versions.mine, versions.theirs);
+  if (pieces === null || pieces.some(piece => 'key' in piece && !picks.has(piece.key))) {
+    return null;
+  }
+  let text = pieces.map(piece => ('key' in piece ? piece[picks.get(piece.key) ?? 'mine'] : piece.text)).join('');
+  const [last, tail] = [pieces.at(-2), pieces.at(-1)];
+  const endsInHunk = tail !== undefined && 'text' in tail && tail.text === '' && last !== undefined && 'key' in last;
+  if (endsInHunk && !versions[picks.get(last.key) ?? 'mine'].toString('utf8').endsWith('\n')) {
+    text = text.replace(/\r?\n$/, '');
+  }
+  return Buffer.from(text, 'utf8');
+}

@@ -185,4 +185,62 @@ describe('a pull asks only about what collides', () => {
     expect(existsSync(join(work.path, 'alice\n1\n2\n3\nx'))).toBe(false);
     expect((await as('alice', mine, 'abort')).code).toBe(0);
   });
+
+  it('lists only the colliding cells and hunks, and --cell and --hunk give exactly the chosen parts, with the rest merged', async () => {
+    const { mine, theirs } = await shared({ 'nb.ipynb': cellsNotebook(base), 'old.ipynb': cellsNotebook(base, { ids: false }), 'code.py': text() });
+    write(theirs, {
+      'nb.ipynb': cellsNotebook(['a = "bob"', 'b = 2', 'c = "bob"', 'd = "bob"']),
+      'old.ipynb': cellsNotebook(['a = "bob"', 'b = 2', 'c = 3', 'd = 4'], { ids: false }),
+      'code.py': text({ 5: 'bob', 20: 'bob', 28: 'bob' })
+    });
+    expect((await as('bob', theirs, 'push')).code).toBe(0);
+    const alices = {
+      'nb.ipynb': cellsNotebook(['a = "alice"', 'b = "alice"', 'c = "alice"', 'd = 4']),
+      'old.ipynb': cellsNotebook(['a = "alice"', 'b = 2', 'c = 3', 'd = "alice"'], { ids: false }),
+      'code.py': text({ 5: 'alice', 12: 'alice', 20: 'alice' })
+    };
+    write(mine, alices);
+    const before = treeHash(mine, ['.hubshare']);
+
+    const pull = await as('alice', mine, 'pull');
+    expect(pull.code).toBe(1);
+    expect(pull.err).toContain('cell cell-0:  mine a = "alice"  |  theirs a = "bob"');
+    expect(pull.err).toContain('cell cell-2:  mine c = "alice"  |  theirs c = "bob"');
+    expect(pull.err).not.toMatch(/cell cell-[13]/);
+    expect(pull.err).toContain('cell 1:  mine a = "alice"  |  theirs a = "bob"');
+    expect(pull.err).toContain('hunk 1:  mine alice  |  theirs bob');
+    expect(pull.err).toContain('hunk 2:  mine alice  |  theirs bob');
+    expect(pull.err).not.toContain('hunk 3');
+
+    // A pick of one part leaves my bytes on disk until the file's last part is picked.
+    const first = await as('alice', mine, 'resolve', 'nb.ipynb', '--cell', 'cell-0', '--theirs');
+    expect(first.code).toBe(1);
+    expect(first.out).toContain('Still to pick in nb.ipynb:');
+    expect(first.out).toContain('cell cell-2');
+    expect(first.out).not.toContain('cell cell-0');
+    expect(readFileSync(join(mine, 'nb.ipynb'), 'utf8')).toBe(alices['nb.ipynb']);
+    const wrong = await as('alice', mine, 'resolve', 'nb.ipynb', '--cell', 'cell-9', '--mine');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toContain('has no cell "cell-9" waiting for a pick; it has: cell-0, cell-2');
+
+    // Cancelling forgets the part picks, and every byte is back.
+    expect((await as('alice', mine, 'abort')).code).toBe(0);
+    expect(treeHash(mine, ['.hubshare'])).toEqual(before);
+    expect((await as('alice', mine, 'pull')).err).toContain('cell cell-0:');
+
+    expect((await as('alice', mine, 'resolve', 'nb.ipynb', '--cell', 'cell-0', '--theirs')).code).toBe(1);
+    expect(await as('alice', mine, 'resolve', 'nb.ipynb', '--cell', 'cell-2', '--mine')).toMatchObject({ code: 1, out: expect.stringContaining('nb.ipynb is merged with your picks.') });
+    expect(sourcesOf(mine, 'nb.ipynb')).toEqual(['a = "bob"', 'b = "alice"', 'c = "alice"', 'd = "bob"']);
+    expect((await as('alice', mine, 'resolve', 'old.ipynb', '--cell', '1', '--theirs')).code).toBe(1);
+    expect(sourcesOf(mine, 'old.ipynb')).toEqual(['a = "bob"', 'b = 2', 'c = 3', 'd = "alice"']);
+    expect((await as('alice', mine, 'resolve', 'code.py', '--hunk', '1', '--theirs')).code).toBe(1);
+    expect(readFileSync(join(mine, 'code.py'), 'utf8')).toBe(alices['code.py']);
+    expect((await as('alice', mine, 'resolve', 'code.py', '--hunk', '2', '--mine')).code).toBe(0);
+    expect(readFileSync(join(mine, 'code.py'), 'utf8')).toBe(text({ 5: 'bob', 12: 'alice', 20: 'alice', 28: 'bob' }));
+    expectNotebooksValid(mine);
+    expect((await as('alice', mine, 'continue')).code).toBe(0);
+    expect((await as('alice', mine, 'push')).code).toBe(0);
+    expect((await as('bob', theirs, 'pull')).code).toBe(0);
+    expect(treeHash(theirs, ['.hubshare'])).toEqual(treeHash(mine, ['.hubshare']));
+  });
 });

@@ -151,4 +151,28 @@ describe('merging notebooks: metadata and layout', () => {
     expect(ids.every(id => typeof id === 'string' && /^[0-9a-f]{8}$/.test(id))).toBe(true);
     expect(Object.keys(result?.cells[0] ?? {})).toEqual(['cell_type', 'execution_count', 'id', 'metadata', 'outputs', 'source']);
   });
+
+  it('lists each colliding cell and the metadata, and merges once each has a pick', () => {
+    const spec = (edits: Record<number, string | null>) => cellsWithIds.flatMap((cell, i) => (edits[i] === null ? [] : [{ ...cell, source: edits[i] ?? cell.source }]));
+    const mine = notebook(spec({ 0: 'mine', 1: 'changed here', 3: null }), { metadata: { title: 'mine' } });
+    const theirs = notebook(spec({ 0: 'theirs', 1: null, 2: 'theirs only', 3: 'changed there' }), { metadata: { title: 'theirs' } });
+    const result = mergeNotebooks(base, mine, theirs);
+    expect(result).toMatchObject({ merged: false });
+    const collisions = result.merged ? [] : result.collisions;
+    expect(collisions.map(({ key, kind, mine: m, theirs: t }) => ({ key, kind, m, t }))).toEqual([
+      { key: 'a', kind: 'changed', m: 'mine', t: 'theirs' },
+      { key: 'b', kind: 'deleted-there', m: 'changed here', t: null },
+      { key: 'd', kind: 'deleted-here', m: null, t: 'changed there' },
+      { key: 'metadata', kind: 'metadata', m: expect.stringContaining('"mine"'), t: expect.stringContaining('"theirs"') }
+    ]);
+    const picks = new Map([['a', 'theirs'], ['b', 'theirs'], ['d', 'theirs']] as const);
+    expect(mergeNotebooks(base, mine, theirs, picks)).toMatchObject({ merged: false, collisions: [{ key: 'metadata' }] });
+    const text = mergeNotebooks(base, mine, theirs, new Map([...picks, ['metadata', 'mine']]));
+    expect(text.merged).toBe(true);
+    if (text.merged) {
+      results.push(text.text);
+      expect(sources(text.text)).toEqual(['theirs', 'theirs only', 'changed there']);
+      expect(parseNotebook(text.text)?.metadata).toMatchObject({ title: 'mine' });
+    }
+  });
 });

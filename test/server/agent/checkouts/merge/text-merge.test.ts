@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isText, mergeText } from '../../../../../server/agent/checkouts/merge/text-merge';
+import { conflictingHunks, isText, mergeText, mergeTextWithPicks } from '../../../../../server/agent/checkouts/merge/text-merge';
 import { CheckoutGit } from '../../../../../server/agent/git/git-runner';
 import { temporaryDirectory } from '../../../http-harness';
 
@@ -40,5 +40,25 @@ describe('merging text by line (git merge-file)', () => {
     expect(isText(Buffer.from(lines({ 3: 'naïve' })))).toBe(true);
     expect(await merge(binary, Buffer.concat([Buffer.from(lines({ 1: 'm' })), Buffer.from([0])]), binary)).toBeNull();
     expect(await merge(lines(), Buffer.from([0x66, 0xff, 0x0a]), lines({ 10: 'theirs' }))).toBeNull();
+  });
+
+  it('splits a collision into numbered hunks, and merges with a side picked for each', async () => {
+    const versions = { base: Buffer.from(lines()), mine: Buffer.from(lines({ 2: 'mine', 6: 'mine', 9: 'mine' })), theirs: Buffer.from(lines({ 2: 'theirs', 9: 'theirs', 11: 'theirs' })) };
+    const hunks = await conflictingHunks(git, scratch, versions.base, versions.mine, versions.theirs);
+    expect(hunks).toEqual([
+      { key: '1', base: 'line 2\n', mine: 'mine\n', theirs: 'theirs\n' },
+      { key: '2', base: 'line 9\n', mine: 'mine\n', theirs: 'theirs\n' }
+    ]);
+    expect(await mergeTextWithPicks(git, scratch, versions, new Map([['1', 'theirs']]))).toBeNull();
+    const picked = await mergeTextWithPicks(git, scratch, versions, new Map([['1', 'theirs'], ['2', 'mine']]));
+    expect(picked?.toString()).toBe(lines({ 2: 'theirs', 6: 'mine', 9: 'mine', 11: 'theirs' }));
+  });
+
+  it('tells its markers from content that looks like them, and keeps a last line without a newline', async () => {
+    const tricky = (edits: Record<number, string>) => lines({ 0: '<<<<<<< not a marker', 5: '=======', ...edits }).slice(0, -1);
+    const versions = { base: Buffer.from(tricky({})), mine: Buffer.from(tricky({ 11: 'mine' })), theirs: Buffer.from(tricky({ 3: 'theirs', 11: 'theirs' })) };
+    expect(await conflictingHunks(git, scratch, versions.base, versions.mine, versions.theirs)).toHaveLength(1);
+    expect((await mergeTextWithPicks(git, scratch, versions, new Map([['1', 'mine']])))?.toString()).toBe(tricky({ 3: 'theirs', 11: 'mine' }));
+    expect((await mergeTextWithPicks(git, scratch, versions, new Map([['1', 'theirs']])))?.toString()).toBe(tricky({ 3: 'theirs', 11: 'theirs' }));
   });
 });
