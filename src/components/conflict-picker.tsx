@@ -2,7 +2,9 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { ConflictKind } from '../model/checkout-status';
-import type { ConflictPickerModel, FilePreview, PickerFile, PickerState, Side } from '../model/conflict-picker-model';
+import type { ConflictParts } from '../model/conflict-parts';
+import { type ConflictPickerModel, type FilePreview, isPicked, type PickerFile, type PickerState, type Side } from '../model/conflict-picker-model';
+import { ConflictPartsView } from './conflict-parts-view';
 import { type Aligned, lineDiff } from '../model/file-diff';
 import { cellDiff, type FileKind, type NotebookCell, type SideContent } from '../model/file-preview';
 
@@ -29,8 +31,27 @@ function conflictLabel(conflict: ConflictKind, trans: TranslationBundle): string
   }
 }
 
-function pickLabel(pick: Side | null, trans: TranslationBundle): string {
-  return pick === 'mine' ? trans.__('keeping mine') : pick === 'theirs' ? trans.__('keeping theirs') : trans.__('not picked yet');
+function pickLabel(file: PickerFile, trans: TranslationBundle): string {
+  if (file.pick === null && Object.keys(file.partPicks).length > 0) {
+    return isPicked(file) ? trans.__('parts picked') : trans.__('some parts picked');
+  }
+  return file.pick === 'mine' ? trans.__('keeping mine') : file.pick === 'theirs' ? trans.__('keeping theirs') : trans.__('not picked yet');
+}
+
+/** The parts of a file (cells, hunks) both sides changed, read once per file. */
+function useParts(model: ConflictPickerModel, path: string): ConflictParts | null {
+  const [parts, setParts] = React.useState<{ path: string; parts: ConflictParts } | null>(null);
+  React.useEffect(() => {
+    let current = true;
+    model.parts(path).then(
+      found => current && setParts({ path, parts: found }),
+      () => current && setParts({ path, parts: { kind: 'whole', reason: '' } })
+    );
+    return () => {
+      current = false;
+    };
+  }, [model, path]);
+  return parts !== null && parts.path === path ? parts.parts : null;
 }
 
 /** The model's current state, kept current. */
@@ -207,8 +228,21 @@ function PreviewPane({ model, file, trans }: { model: ConflictPickerModel; file:
       current = false;
     };
   }, [model, file.path]);
+  const parts = useParts(model, file.path);
+  // Whether the whole files show beside the parts: the user's choice, kept from file to file.
+  const [showWhole, setShowWhole] = React.useState(false);
   const disabled = !model.isOpen;
   const headingId = `jp-HubShare-preview-${file.path.replace(/\W+/g, '-')}`;
+  const wholePreview =
+    loaded === null || loaded.path !== file.path ? (
+      <p className="jp-HubShare-previewNote">{trans.__('Loading both versions…')}</p>
+    ) : loaded.preview ? (
+      <FilePreviewView file={file} preview={loaded.preview} showOutputs={showOutputs} trans={trans} />
+    ) : (
+      <p className="jp-HubShare-problem" role="alert">
+        {trans.__('The versions could not be read: %1 You can still pick one.', loaded.problem ?? '')}
+      </p>
+    );
   return (
     <section className="jp-HubShare-preview" aria-labelledby={headingId}>
       <div className="jp-HubShare-previewHeader">
@@ -240,14 +274,16 @@ function PreviewPane({ model, file, trans }: { model: ConflictPickerModel; file:
         </span>
       </div>
       <div className="jp-HubShare-previewBody" tabIndex={0} aria-label={trans.__('Mine and theirs of %1', file.path)}>
-        {loaded === null || loaded.path !== file.path ? (
-          <p className="jp-HubShare-previewNote">{trans.__('Loading both versions…')}</p>
-        ) : loaded.preview ? (
-          <FilePreviewView file={file} preview={loaded.preview} showOutputs={showOutputs} trans={trans} />
+        {parts !== null && parts.kind !== 'whole' && parts.parts.length > 0 ? (
+          <>
+            <ConflictPartsView file={file} parts={parts} disabled={disabled} onPick={(key, side) => model.pickPart(file.path, key, side)} trans={trans} />
+            <details className="jp-HubShare-wholeFiles" open={showWhole} onToggle={event => setShowWhole(event.currentTarget.open)}>
+              <summary>{trans.__('Whole files side by side')}</summary>
+              {wholePreview}
+            </details>
+          </>
         ) : (
-          <p className="jp-HubShare-problem" role="alert">
-            {trans.__('The versions could not be read: %1 You can still pick one.', loaded.problem ?? '')}
-          </p>
+          wholePreview
         )}
       </div>
     </section>
@@ -262,7 +298,7 @@ export function ConflictPickerView({ model, trans, callbacks }: { model: Conflic
   const state = usePickerState(model);
   const [selected, setSelected] = React.useState<string | null>(null);
   const file = state.files.find(candidate => candidate.path === selected) ?? state.files[0];
-  const picked = state.files.filter(candidate => candidate.pick !== null).length;
+  const picked = state.files.filter(isPicked).length;
   const busy = state.phase === 'finishing' || state.phase === 'cancelling';
   const open = state.phase === 'picking';
 
@@ -285,12 +321,12 @@ export function ConflictPickerView({ model, trans, callbacks }: { model: Conflic
                 type="button"
                 className="jp-HubShare-pickerFile"
                 aria-current={candidate === file ? 'true' : undefined}
-                aria-label={trans.__('%1, %2, %3', candidate.path, kindLabel(candidate.kind, trans), pickLabel(candidate.pick, trans))}
+                aria-label={trans.__('%1, %2, %3', candidate.path, kindLabel(candidate.kind, trans), pickLabel(candidate, trans))}
                 onClick={() => setSelected(candidate.path)}
               >
                 <span className="jp-HubShare-rowName">{candidate.path}</span>
                 <span className="jp-HubShare-rowDetail">{kindLabel(candidate.kind, trans)}</span>
-                <span className={`jp-HubShare-pickState jp-mod-${candidate.pick ?? 'none'}`}>{pickLabel(candidate.pick, trans)}</span>
+                <span className={`jp-HubShare-pickState jp-mod-${candidate.pick ?? (isPicked(candidate) ? 'parts' : 'none')}`}>{pickLabel(candidate, trans)}</span>
               </button>
             </li>
           ))}
@@ -305,7 +341,9 @@ export function ConflictPickerView({ model, trans, callbacks }: { model: Conflic
       <div className="jp-HubShare-pickerHeader">
         <h2 className="jp-HubShare-pickerTitle">{trans.__('Pick a version of each file in %1', model.checkout || trans.__('(the root folder)'))}</h2>
         <p className="jp-HubShare-rowDetail">
-          {trans.__('You and others changed the same files. Keep mine keeps the file as you had it; Keep theirs takes the one they pushed.')}
+          {trans.__(
+            'You and others changed the same parts of these files; everything else merged by itself. Keep mine keeps your version as you had it; Keep theirs takes the one they pushed — for a whole file, or for one cell or place in it.'
+          )}
         </p>
       </div>
       <div className="jp-HubShare-pickerActions">

@@ -1,10 +1,10 @@
 import { type ISignal, Signal } from '@lumino/signaling';
 import { HubShareRequestError, requestAPI, requestBytes, sendJSON } from '../request';
 import type { CheckoutStatus, ConflictedFile, ConflictKind } from './checkout-status';
+import type { ConflictParts, Side } from './conflict-parts';
 import { type FileKind, fileKindOf, type SideContent, sideContentOf } from './file-preview';
 
-/** A version of a conflicted file: mine (what I had) or theirs (what was pushed). */
-export type Side = 'mine' | 'theirs';
+export type { Side } from './conflict-parts';
 
 /** The agent calls the conflict picker makes; injected so the model can be tested without a server. */
 export interface ConflictApi {
@@ -12,6 +12,10 @@ export interface ConflictApi {
   /** One side's bytes; null when that side deleted the file. */
   version(checkout: string, file: string, side: Side): Promise<Uint8Array | null>;
   resolve(checkout: string, files: readonly string[], side: Side): Promise<ConflictedFile[]>;
+  /** The parts (cells, hunks) a waiting file can be picked by. */
+  parts(checkout: string, file: string): Promise<ConflictParts>;
+  /** Picks a side for one part; the file is resolved once all its parts have one. */
+  resolvePart(checkout: string, file: string, part: string, side: Side): Promise<ConflictedFile[]>;
   continue(checkout: string): Promise<void>;
   abort(checkout: string): Promise<void>;
 }
@@ -31,6 +35,9 @@ export const conflictApi: ConflictApi = {
     }
   },
   resolve: async (checkout, files, side) => (await post<{ conflicts: ConflictedFile[] }>('api/checkouts/resolve', { path: checkout, files, side })).conflicts,
+  parts: (checkout, file) => requestAPI<ConflictParts>(`api/checkouts/parts?path=${encodeURIComponent(checkout)}&file=${encodeURIComponent(file)}`),
+  resolvePart: async (checkout, file, part, side) =>
+    (await post<{ conflicts: ConflictedFile[] }>('api/checkouts/resolve-part', { path: checkout, file, part, side })).conflicts,
   continue: async checkout => {
     await post('api/checkouts/continue', { path: checkout });
   },
@@ -39,12 +46,24 @@ export const conflictApi: ConflictApi = {
   }
 };
 
-/** A conflicted file in the picker, and the side the user picked for it (none yet: null). */
+/**
+ * A conflicted file in the picker, and the side the user picked for it (none yet: null) — or,
+ * instead, a side for each of its parts (the cells or hunks both sides changed).
+ */
 export interface PickerFile {
   path: string;
   conflict: ConflictKind;
   kind: FileKind;
   pick: Side | null;
+  /** The keys of its parts, once read; null before, or when it can only be picked whole. */
+  partKeys: readonly string[] | null;
+  /** A side per part key, where picked. */
+  partPicks: Readonly<Record<string, Side>>;
+}
+
+/** Whether a file is settled: picked whole, or every one of its parts picked. */
+export function isPicked(file: PickerFile): boolean {
+  return file.pick !== null || (file.partKeys !== null && file.partKeys.length > 0 && file.partKeys.every(key => key in file.partPicks));
 }
 
 /** Both sides of a file, ready to show side by side. */
@@ -79,6 +98,7 @@ export class ConflictPickerModel {
   private _state: PickerState = { phase: 'loading', files: [], problem: null };
   private readonly _changed = new Signal<this, PickerState>(this);
   private readonly previews = new Map<string, Promise<FilePreview>>();
+  private readonly partsRead = new Map<string, Promise<ConflictParts>>();
 
   constructor(
     /** The checkout's folder, relative to Jupyter's root. */
@@ -96,7 +116,7 @@ export class ConflictPickerModel {
 
   /** Every file has a pick and nothing is running: Finish may start. */
   get canFinish(): boolean {
-    return this._state.phase === 'picking' && this._state.files.length > 0 && this._state.files.every(file => file.pick !== null);
+    return this._state.phase === 'picking' && this._state.files.length > 0 && this._state.files.every(isPicked);
   }
 
   /** Whether the pull can still be finished or cancelled from here. */
@@ -106,7 +126,7 @@ export class ConflictPickerModel {
 
   /** Reads the conflicted files again; picks already made for files still conflicted are kept. */
   async load(): Promise<void> {
-    const picks = new Map(this._state.files.map(file => [file.path, file.pick]));
+    const before = new Map(this._state.files.map(file => [file.path, file]));
     this.update({ phase: 'loading', problem: null });
     try {
       const status = await this.api.status(this.checkout);
@@ -120,7 +140,9 @@ export class ConflictPickerModel {
           path: conflict.path,
           conflict: conflict.kind,
           kind: fileKindOf(conflict.path),
-          pick: picks.get(conflict.path) ?? null
+          pick: before.get(conflict.path)?.pick ?? null,
+          partKeys: before.get(conflict.path)?.partKeys ?? null,
+          partPicks: before.get(conflict.path)?.partPicks ?? {}
         }))
       });
     } catch (error) {
@@ -128,18 +150,58 @@ export class ConflictPickerModel {
     }
   }
 
-  /** Picks a side for one file. */
+  /** Picks a side for one file as a whole (replacing any picks of its parts). */
   pick(path: string, side: Side): void {
     if (this.isOpen) {
-      this.update({ files: this._state.files.map(file => (file.path === path ? { ...file, pick: side } : file)) });
+      this.updateFile(path, file => ({ ...file, pick: side, partPicks: {} }));
+    }
+  }
+
+  /**
+   * Picks a side for one part of a file. A whole-file pick made before becomes the pick of each
+   * of its other parts, so changing one part keeps what the rest showed.
+   */
+  pickPart(path: string, key: string, side: Side): void {
+    if (this.isOpen) {
+      this.updateFile(path, file => {
+        const whole = file.pick;
+        const earlier = whole === null ? file.partPicks : Object.fromEntries((file.partKeys ?? []).map(part => [part, whole]));
+        return { ...file, pick: null, partPicks: { ...earlier, [key]: side } };
+      });
     }
   }
 
   /** Picks the same side for every file. */
   pickAll(side: Side): void {
     if (this.isOpen) {
-      this.update({ files: this._state.files.map(file => ({ ...file, pick: side })) });
+      this.update({ files: this._state.files.map(file => ({ ...file, pick: side, partPicks: {} })) });
     }
+  }
+
+  /**
+   * The parts of a file both sides changed (cells, hunks), read once; the file learns their keys
+   * (and picks made from the CLI, where it has none of its own).
+   */
+  parts(path: string): Promise<ConflictParts> {
+    let parts = this.partsRead.get(path);
+    if (!parts) {
+      const conflict = this._state.files.find(file => file.path === path)?.conflict;
+      parts =
+        conflict === 'both-changed'
+          ? this.api.parts(this.checkout, path)
+          : Promise.resolve<ConflictParts>({ kind: 'whole', reason: 'only one side has it' });
+      parts.then(
+        found => {
+          if (found.kind !== 'whole') {
+            const stored = Object.fromEntries(found.parts.flatMap(part => (part.pick ? [[part.key, part.pick] as const] : [])));
+            this.updateFile(path, file => ({ ...file, partKeys: found.parts.map(part => part.key), partPicks: file.pick === null && Object.keys(file.partPicks).length === 0 ? stored : file.partPicks }));
+          }
+        },
+        () => this.partsRead.delete(path)
+      );
+      this.partsRead.set(path, parts);
+    }
+    return parts;
   }
 
   /** Both sides of a file, read once. */
@@ -175,6 +237,11 @@ export class ConflictPickerModel {
           await this.api.resolve(this.checkout, picked, side);
         }
       }
+      for (const file of files.filter(candidate => candidate.pick === null && waiting.has(candidate.path))) {
+        for (const [key, side] of Object.entries(file.partPicks)) {
+          await this.api.resolvePart(this.checkout, file.path, key, side);
+        }
+      }
       await this.api.continue(this.checkout);
       this.update({ phase: 'finished' });
       return true;
@@ -208,6 +275,10 @@ export class ConflictPickerModel {
 
   dispose(): void {
     Signal.clearData(this);
+  }
+
+  private updateFile(path: string, change: (file: PickerFile) => PickerFile): void {
+    this.update({ files: this._state.files.map(file => (file.path === path ? change(file) : file)) });
   }
 
   private update(change: Partial<PickerState>): void {

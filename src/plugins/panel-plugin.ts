@@ -201,7 +201,7 @@ function checkoutActions(
           // The picker that just opened says the rest; a toast that stays would cover it.
           return {
             message: trans.__(
-              'You and others changed the same files in %1 (%2). Your versions are kept on disk: pick mine or theirs for each in the conflict picker, or cancel the pull there.',
+              'You and others changed the same parts of files in %1 (%2); everything else merged. Your versions are kept on disk: pick mine or theirs in the conflict picker, or cancel the pull there.',
               path,
               result.conflicts.map(conflict => conflict.path).join(', ')
             ),

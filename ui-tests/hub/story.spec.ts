@@ -184,13 +184,14 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   await expect(picker.getByRole('status')).toHaveText('0 of 2 files picked');
   const files = picker.getByRole('list', { name: 'Files to pick a version for' });
   await files.getByRole('button', { name: /^analysis\.ipynb/ }).click();
-  const cells = picker.getByRole('list', { name: 'Cells, mine beside theirs' });
+  // Only the cell both changed is shown, mine beside theirs.
+  const cells = picker.getByRole('list', { name: 'Parts both sides changed in analysis.ipynb' });
   await expect(cells).toContainText('x = 30  # alice');
   await expect(cells).toContainText('x = 3  # bob again');
-  await picker.getByRole('button', { name: 'Keep theirs' }).click();
+  await picker.getByRole('button', { name: 'Keep theirs', exact: true }).click();
   await files.getByRole('button', { name: /^data\.csv/ }).click();
-  await expect(picker.getByRole('table')).toContainText('A,30');
-  await picker.getByRole('button', { name: 'Keep mine' }).click();
+  await expect(picker.getByRole('list', { name: 'Parts both sides changed in data.csv' })).toContainText('A,30');
+  await picker.getByRole('button', { name: 'Keep mine', exact: true }).click();
   await expect(picker.getByRole('status')).toHaveText('2 of 2 files picked');
   await shot(alice, '4-alice-picks-theirs-and-mine');
   await picker.getByRole('button', { name: 'Finish' }).click();

@@ -5,9 +5,9 @@ import { auth, openLab, runFromPalette } from './lab';
 // Runs after projects-panel.spec.ts (files run in name order): that one starts from an empty workspace.
 
 
-const notebook = (source: string) => ({
+const notebook = (source: string, intro = '# Results') => ({
   cells: [
-    { cell_type: 'markdown', id: 'intro', metadata: {}, source: '# Results' },
+    { cell_type: 'markdown', id: 'intro', metadata: {}, source: intro },
     { cell_type: 'code', id: 'compute', metadata: {}, execution_count: 1, source, outputs: [{ output_type: 'stream', name: 'stdout', text: `${source} ran\n` }] }
   ],
   metadata: {},
@@ -15,9 +15,9 @@ const notebook = (source: string) => ({
   nbformat_minor: 5
 });
 
-async function write(request: APIRequestContext, path: string, content: string): Promise<void> {
+async function write(request: APIRequestContext, path: string, content: string, intro?: string): Promise<void> {
   const answer = path.endsWith('.ipynb')
-    ? await request.put(`/api/contents/${path}`, { headers: auth, data: { type: 'notebook', format: 'json', content: notebook(content) } })
+    ? await request.put(`/api/contents/${path}`, { headers: auth, data: { type: 'notebook', format: 'json', content: notebook(content, intro) } })
     : await request.put(`/api/contents/${path}`, { headers: auth, data: { type: 'file', format: 'text', content } });
   expect(answer.ok(), await answer.text()).toBe(true);
 }
@@ -58,13 +58,13 @@ async function showPanel(page: Page) {
   return panel;
 }
 
-async function pullFromPanel(page: Page): Promise<void> {
+async function pullFromPanel(page: Page, waiting = 3): Promise<void> {
   const panel = await showPanel(page);
   await panel.getByRole('button', { name: 'Refresh projects' }).click();
   await panel.getByRole('button', { name: 'Pull paper', exact: true }).click();
   // The pull stops at the files both sides changed, and the picker opens by itself.
   await expect(picker(page)).toBeVisible();
-  await expect(picker(page).getByRole('status')).toHaveText('0 of 3 files picked');
+  await expect(picker(page).getByRole('status')).toHaveText(`0 of ${waiting} files picked`);
 }
 
 async function expectAccessible(page: Page): Promise<void> {
@@ -95,28 +95,37 @@ test.describe('resolving a conflicting pull', () => {
     const files = view.getByRole('list', { name: 'Files to pick a version for' });
     await expect(files.getByRole('button')).toHaveText([/analysis\.ipynb.*notebook/, /notes\.txt.*text/, /results\.csv.*text/]);
 
-    // The notebook first: cell by cell, outputs on request.
+    // The notebook first: only the cell both changed, mine beside theirs.
+    const parts = (file: string) => view.getByRole('list', { name: `Parts both sides changed in ${file}` });
+    await expect(parts('analysis.ipynb')).toContainText('Cell compute');
+    await expect(parts('analysis.ipynb')).toContainText('y = "mine one"');
+    await expect(parts('analysis.ipynb')).toContainText('y = "theirs one"');
+    await expect(parts('analysis.ipynb')).not.toContainText('# Results');
+    // The whole notebooks stay a click away: cell by cell, outputs on request.
+    await view.getByText('Whole files side by side').click();
     const cells = view.getByRole('list', { name: 'Cells, mine beside theirs' });
     await expect(cells).toContainText('y = "mine one"');
     await expect(cells).toContainText('y = "theirs one"');
     await expect(cells).not.toContainText('ran');
     await view.getByRole('checkbox', { name: 'Show outputs' }).check();
     await expect(cells).toContainText('y = "theirs one" ran');
-    await view.getByRole('button', { name: 'Keep theirs' }).click();
+    await view.getByRole('button', { name: 'Keep theirs', exact: true }).click();
     const finish = view.getByRole('button', { name: 'Finish' });
     await expect(finish).toBeDisabled();
 
     await files.getByRole('button', { name: /^notes\.txt/ }).click();
-    await expect(view.getByRole('table')).toContainText('notes: mine one');
+    await expect(parts('notes.txt')).toContainText('notes: mine one');
+    await expect(parts('notes.txt')).toContainText('notes: theirs one');
     await expect(view.getByRole('table')).toContainText('notes: theirs one');
-    await view.getByRole('button', { name: 'Keep mine' }).click();
-    await expect(view.getByRole('button', { name: 'Keep mine' })).toHaveAttribute('aria-pressed', 'true');
+    await view.getByRole('button', { name: 'Keep mine', exact: true }).click();
+    await expect(view.getByRole('button', { name: 'Keep mine', exact: true })).toHaveAttribute('aria-pressed', 'true');
+    await expect(parts('notes.txt').getByRole('button', { name: 'Keep mine of Lines, part 1' })).toHaveAttribute('aria-pressed', 'true');
 
     // The last one from the keyboard.
     await files.getByRole('button', { name: /^results\.csv/ }).focus();
     await page.keyboard.press('Enter');
-    await expect(view.getByRole('table')).toContainText('1,theirs one');
-    await view.getByRole('button', { name: 'Keep theirs' }).focus();
+    await expect(parts('results.csv')).toContainText('1,theirs one');
+    await view.getByRole('button', { name: 'Keep theirs', exact: true }).focus();
     await page.keyboard.press('Space');
     await expect(view.getByRole('status')).toHaveText('3 of 3 files picked');
     await expect(finish).toBeEnabled();
@@ -136,7 +145,7 @@ test.describe('resolving a conflicting pull', () => {
   test('cancels a pull and gets back exactly what I had, in the dark theme', async ({ page, request }, testInfo) => {
     // Share the merge first, so that the copy's next change conflicts again.
     expect(await agent(request, 'push', { path: 'paper' })).toEqual({ pushed: true });
-    expect(await agent(request, 'pull', { path: 'paper-copy' })).toEqual({ state: 'updated' });
+    expect(await agent(request, 'pull', { path: 'paper-copy' })).toEqual({ state: 'updated', merged: [] });
     await changeBothSides(request, 'two');
     await openLab(page);
     await runFromPalette(page, 'JupyterLab Dark', 'apputils:change-theme');
@@ -156,7 +165,7 @@ test.describe('resolving a conflicting pull', () => {
     await view.getByRole('button', { name: 'All mine' }).click();
     await expect(view.getByRole('status')).toHaveText('3 of 3 files picked');
     await view.getByRole('list', { name: 'Files to pick a version for' }).getByRole('button', { name: /^results\.csv/ }).click();
-    await expect(view.getByRole('table')).toContainText('1,theirs two');
+    await expect(view.getByRole('list', { name: 'Parts both sides changed in results.csv' })).toContainText('1,theirs two');
     await page.screenshot({ path: testInfo.outputPath('conflict-picker-dark.png') });
     await expectAccessible(page);
 
@@ -175,5 +184,46 @@ test.describe('resolving a conflicting pull', () => {
 
     await runFromPalette(page, 'JupyterLab Light', 'apputils:change-theme');
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
+  });
+
+  test('merges what does not collide by itself and asks only about the cell both changed', async ({ page, request }, testInfo) => {
+    // Finish the pull the last test cancelled, and share it.
+    expect(await agent(request, 'pull', { path: 'paper' })).toMatchObject({ state: 'conflicted' });
+    expect(await agent(request, 'resolve', { path: 'paper', files: 'all', side: 'theirs' })).toEqual({ conflicts: [] });
+    await agent(request, 'continue', { path: 'paper' });
+    expect(await agent(request, 'push', { path: 'paper' })).toEqual({ pushed: true });
+    expect(await agent(request, 'pull', { path: 'paper-copy' })).toEqual({ state: 'updated', merged: [] });
+    await write(request, 'paper/notes.txt', 'line 1\nline 2\nline 3\nline 4\n');
+    expect(await agent(request, 'push', { path: 'paper' })).toEqual({ pushed: true });
+    expect(await agent(request, 'pull', { path: 'paper-copy' })).toEqual({ state: 'updated', merged: [] });
+
+    // They change the introduction, the computation and line 1; I change the computation and line 4.
+    await write(request, 'paper-copy/analysis.ipynb', 'y = "theirs three"', '# Results, revised');
+    await write(request, 'paper-copy/notes.txt', 'line 1 (theirs)\nline 2\nline 3\nline 4\n');
+    expect(await agent(request, 'push', { path: 'paper-copy' })).toEqual({ pushed: true });
+    await write(request, 'paper/analysis.ipynb', 'y = "mine three"');
+    await write(request, 'paper/notes.txt', 'line 1\nline 2\nline 3\nline 4 (mine)\n');
+
+    await openLab(page);
+    await pullFromPanel(page, 1);
+    const view = picker(page);
+    await expect(view.getByRole('list', { name: 'Files to pick a version for' }).getByRole('button')).toHaveText([/analysis\.ipynb/]);
+    const parts = view.getByRole('list', { name: 'Parts both sides changed in analysis.ipynb' });
+    await expect(parts.getByRole('listitem')).toHaveCount(1);
+    await expect(parts).toContainText('y = "mine three"');
+    await expect(parts).toContainText('y = "theirs three"');
+    await expect(view.getByText('Both sides changed 1 part of this notebook; every other cell merged by itself.')).toBeVisible();
+    await parts.getByRole('button', { name: 'Keep mine of Cell compute' }).click();
+    await expect(view.getByRole('status')).toHaveText('1 of 1 files picked');
+    await page.screenshot({ path: testInfo.outputPath('conflict-picker-cells.png') });
+    await expectAccessible(page);
+
+    await view.getByRole('button', { name: 'Finish' }).click();
+    await expect(page.getByText('Pulled paper with the versions you picked.')).toBeVisible();
+    // My computation, their introduction, and both lines of the notes.
+    const merged = await read(request, 'paper/analysis.ipynb');
+    expect(merged).toContain('y = \\"mine three\\"');
+    expect(merged).toContain('# Results, revised');
+    expect(await read(request, 'paper/notes.txt')).toBe('line 1 (theirs)\nline 2\nline 3\nline 4 (mine)\n');
   });
 });

@@ -6,6 +6,7 @@ import * as React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictPickerView } from '../../../src/components/conflict-picker';
 import type { CheckoutStatus, ConflictedFile } from '../../../src/model/checkout-status';
+import type { ConflictParts } from '../../../src/model/conflict-parts';
 import { type ConflictApi, ConflictPickerModel } from '../../../src/model/conflict-picker-model';
 
 vi.mock('@jupyterlab/ui-components', () => import('./ui-components-stub'));
@@ -21,7 +22,8 @@ const files: Record<string, { mine: Uint8Array | null; theirs: Uint8Array | null
   'plot.png': { mine: new Uint8Array([1, 2, 3]), theirs: new Uint8Array([4, 5, 6]) }
 };
 
-function agent() {
+/** An agent with the files above; `parts` gives some of them parts to pick (the rest: whole files). */
+function agent(parts: Record<string, ConflictParts> = {}) {
   const calls: string[] = [];
   let conflicts: ConflictedFile[] = Object.keys(files)
     .sort()
@@ -41,6 +43,11 @@ function agent() {
     resolve: async (_checkout, paths, side) => {
       calls.push(`resolve ${side} ${paths.join(',')}`);
       conflicts = conflicts.filter(conflict => !paths.includes(conflict.path));
+      return conflicts;
+    },
+    parts: async (_checkout, file) => parts[file] ?? { kind: 'whole', reason: 'binary' },
+    resolvePart: async (_checkout, file, part, side) => {
+      calls.push(`part ${side} ${file} ${part}`);
       return conflicts;
     },
     continue: async () => {
@@ -156,5 +163,39 @@ describe('ConflictPickerView', () => {
     });
     await user.click(screen.getByRole('button', { name: 'Cancel pull' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The HubShare agent is not answering. Nothing was changed; try again.');
+  });
+
+  it('shows only the cells both sides changed, each with its own pick, and finishes with those picks', async () => {
+    const user = userEvent.setup();
+    const cellParts: ConflictParts = {
+      kind: 'cells',
+      parts: [
+        { key: 'compute', kind: 'changed', base: 'x = 0', mine: 'x = 1', theirs: 'x = 2', pick: null },
+        { key: 'plot', kind: 'deleted-here', base: 'plot(x)', mine: null, theirs: 'plot(x, y)', pick: null }
+      ]
+    };
+    const { api, calls } = agent({ 'analysis.ipynb': cellParts });
+    const { callbacks } = await renderPicker(api);
+    const parts = await screen.findByRole('list', { name: 'Parts both sides changed in analysis.ipynb' });
+    expect(parts.textContent).toContain('Cell compute');
+    expect(parts.textContent).toContain('You deleted this cell; they changed it.');
+    expect(screen.getByText('Both sides changed 2 parts of this notebook; every other cell merged by itself.')).toBeTruthy();
+    // The whole notebooks stay a click away, collapsed.
+    expect(screen.getByText('Whole files side by side').closest('details')?.open).toBe(false);
+
+    await user.click(within(parts).getByRole('button', { name: 'Keep theirs of Cell compute' }));
+    expect(screen.getByRole('button', { name: /^analysis\.ipynb/ }).getAttribute('aria-label')).toBe('analysis.ipynb, notebook, some parts picked');
+    expect(screen.getByRole('status').textContent).toBe('0 of 3 files picked');
+    await user.click(within(parts).getByRole('button', { name: 'Keep mine of Cell plot' }));
+    expect(screen.getByRole('status').textContent).toBe('1 of 3 files picked');
+    expect(within(parts).getByRole('button', { name: 'Keep theirs of Cell compute' }).getAttribute('aria-pressed')).toBe('true');
+
+    await user.click(screen.getByRole('button', { name: 'All mine' }));
+    expect(screen.getByRole('status').textContent).toBe('3 of 3 files picked');
+    expect(within(parts).getByRole('button', { name: 'Keep mine of Cell compute' }).getAttribute('aria-pressed')).toBe('true');
+    await user.click(within(parts).getByRole('button', { name: 'Keep theirs of Cell compute' }));
+    await user.click(screen.getByRole('button', { name: 'Finish' }));
+    await waitFor(() => expect(callbacks.onFinished).toHaveBeenCalled());
+    expect(calls).toEqual(['resolve mine data.csv,plot.png', 'part theirs analysis.ipynb compute', 'part mine analysis.ipynb plot', 'continue']);
   });
 });

@@ -25,6 +25,8 @@ function fakeAgent(files: ConflictedFile[]) {
       waiting = waiting.filter(file => !paths.includes(file.path));
       return waiting;
     },
+    parts: async () => ({ kind: 'whole', reason: 'test' }),
+    resolvePart: async () => waiting,
     continue: async () => {
       if (waiting.length > 0) {
         throw new HubShareRequestError(409, 'conflicts_left', 'Pick mine or theirs first.');
