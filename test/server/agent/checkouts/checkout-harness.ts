@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { runHubShareCli } from '../../../../server/agent/cli';
+import { temporaryDirectory } from '../../http-harness';
+import { startTestService, type TestService } from '../../service/service-harness';
 import { validateNotebooks } from './nbformat-validator';
 
 /** What one `hubshare` command did. */
@@ -80,4 +83,37 @@ export function notebook(source: string): string {
 export function expectNotebooksValid(dir: string): void {
   const paths = Object.keys(treeHash(dir, ['.hubshare', '.git'])).filter(path => path.endsWith('.ipynb'));
   validateNotebooks(paths.map(path => readFileSync(join(dir, path), 'utf8')));
+}
+
+/** Gives `user` a level on a project, as its owner would in the Share dialog. */
+export async function grantAccess(service: { url: string }, ownerToken: string, project: string, user: string, level: 'read' | 'write' | 'admin'): Promise<void> {
+  const answer = await fetch(`${service.url}/api/v1/projects/${project}/grants/users/${user}`, {
+    method: 'PUT',
+    headers: { Authorization: `token ${ownerToken}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ level })
+  });
+  expect(answer.status).toBe(200);
+}
+
+/**
+ * A test file's world: a service with alice and bob signed in and a work folder whose `home`
+ * is git's HOME, set up before the file's tests and removed after them.
+ */
+export function aliceAndBob(prefix: string) {
+  const world = { service: undefined as unknown as TestService, work: undefined as unknown as ReturnType<typeof temporaryDirectory>, tokens: {} as Record<string, string> };
+  beforeAll(async () => {
+    world.service = await startTestService();
+    world.work = temporaryDirectory(prefix);
+    // git (through the agent) runs with this HOME: the token must never appear in it.
+    process.env.HOME = join(world.work.path, 'home');
+    mkdirSync(process.env.HOME);
+    world.tokens.alice = await world.service.userWithToken('alice');
+    world.tokens.bob = await world.service.userWithToken('bob');
+  });
+  afterAll(async () => {
+    await world.service.close();
+    world.work.remove();
+  });
+  const as = (user: 'alice' | 'bob', cwd: string, ...argv: string[]) => hubshare(world.service, world.tokens[user], cwd, ...argv);
+  return { world, as };
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
 import { startTestService, type TestService } from '../../service/service-harness';
-import { expectNotebooksValid, hubshare, notebook, treeHash } from './checkout-harness';
+import { expectNotebooksValid, grantAccess, hubshare, notebook, treeHash } from './checkout-harness';
 
 let service: TestService;
 let work: ReturnType<typeof temporaryDirectory>;
@@ -40,12 +40,7 @@ async function sharedProject(): Promise<{ name: string; mine: string; theirs: st
   writeFileSync(join(mine, 'script.py'), 'print("first")\n');
   writeFileSync(join(mine, 'plot.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
   expect(await as('alice', mine, 'publish', '--name', name)).toMatchObject({ code: 0, out: `Published alice/${name}.` });
-  const grant = await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
-    method: 'PUT',
-    headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ level: 'write' })
-  });
-  expect(grant.status).toBe(200);
+  await grantAccess(service, tokens.alice, `alice/${name}`, 'bob', 'write');
   const theirs = join(work.path, `bob-${name}`);
   expect((await as('bob', work.path, 'checkout', `alice/${name}`, theirs)).code).toBe(0);
   return { name, mine, theirs };
@@ -275,11 +270,7 @@ describe('folders the user manages with git themselves', () => {
 
     const copy = join(work.path, `${name}-copy`);
     expect((await as('bob', work.path, 'checkout', `alice/${name}`, copy)).code).toBe(4);
-    await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
-      method: 'PUT',
-      headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ level: 'write' })
-    });
+    await grantAccess(service, tokens.alice, `alice/${name}`, 'bob', 'write');
     expect((await as('bob', work.path, 'checkout', `alice/${name}`, copy)).code).toBe(0);
     expect(existsSync(join(copy, 'model.py'))).toBe(true);
     expect(existsSync(join(copy, 'scratch.txt'))).toBe(true);

@@ -6,7 +6,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type Listening, temporaryDirectory } from '../../http-harness';
 import { startTestService, type TestService } from '../../service/service-harness';
-import { hubshare, hubshareWithEnv, treeHash } from './checkout-harness';
+import { grantAccess, hubshare, hubshareWithEnv, treeHash } from './checkout-harness';
 
 let service: TestService;
 let work: ReturnType<typeof temporaryDirectory>;
@@ -49,12 +49,7 @@ async function sharedProject(): Promise<{ name: string; mine: string; theirs: st
   mkdirSync(mine);
   writeFileSync(join(mine, 'notes.txt'), 'first\n');
   expect((await as('alice', mine, 'publish', '--name', name)).code).toBe(0);
-  const grant = await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
-    method: 'PUT',
-    headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ level: 'write' })
-  });
-  expect(grant.status).toBe(200);
+  await grantAccess(service, tokens.alice, `alice/${name}`, 'bob', 'write');
   const theirs = join(work.path, `bob-${name}`);
   expect((await as('bob', work.path, 'checkout', `alice/${name}`, theirs)).code).toBe(0);
   return { name, mine, theirs, marker: join(work.path, `MARKER-${name}`) };

@@ -1,30 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseNotebook } from '../../../../server/agent/checkouts/merge/notebook-merge';
-import { temporaryDirectory } from '../../http-harness';
-import { startTestService, type TestService } from '../../service/service-harness';
-import { expectNotebooksValid, hubshare, treeHash } from './checkout-harness';
+import { aliceAndBob, expectNotebooksValid, grantAccess, treeHash } from './checkout-harness';
 
-let service: TestService;
-let work: ReturnType<typeof temporaryDirectory>;
-const tokens: Record<string, string> = {};
+const { world, as } = aliceAndBob('hubshare-merge-');
 let counter = 0;
-
-beforeAll(async () => {
-  service = await startTestService();
-  work = temporaryDirectory('hubshare-merge-');
-  process.env.HOME = join(work.path, 'home');
-  mkdirSync(process.env.HOME);
-  tokens.alice = await service.userWithToken('alice');
-  tokens.bob = await service.userWithToken('bob');
-});
-afterAll(async () => {
-  await service.close();
-  work.remove();
-});
-
-const as = (user: string, cwd: string, ...argv: string[]) => hubshare(service, tokens[user], cwd, ...argv);
 
 const lines = Array.from({ length: 30 }, (_, index) => `line ${index + 1}`);
 const text = (edits: Record<number, string> = {}) => `${lines.map((line, index) => edits[index + 1] ?? line).join('\n')}\n`;
@@ -56,20 +37,15 @@ const base = ['a = 1', 'b = 2', 'c = 3', 'd = 4'];
 async function shared(files: Record<string, string>): Promise<{ mine: string; theirs: string }> {
   counter += 1;
   const name = `merge-${counter}`;
-  const mine = join(work.path, `alice-${name}`);
+  const mine = join(world.work.path, `alice-${name}`);
   mkdirSync(mine);
   for (const [path, content] of Object.entries(files)) {
     writeFileSync(join(mine, path), content);
   }
   expect((await as('alice', mine, 'publish', '--name', name)).code).toBe(0);
-  const grant = await fetch(`${service.url}/api/v1/projects/alice/${name}/grants/users/bob`, {
-    method: 'PUT',
-    headers: { Authorization: `token ${tokens.alice}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ level: 'write' })
-  });
-  expect(grant.status).toBe(200);
-  const theirs = join(work.path, `bob-${name}`);
-  expect((await as('bob', work.path, 'checkout', `alice/${name}`, theirs)).code).toBe(0);
+  await grantAccess(world.service, world.tokens.alice, `alice/${name}`, 'bob', 'write');
+  const theirs = join(world.work.path, `bob-${name}`);
+  expect((await as('bob', world.work.path, 'checkout', `alice/${name}`, theirs)).code).toBe(0);
   return { mine, theirs };
 }
 
@@ -175,14 +151,14 @@ describe('a pull asks only about what collides', () => {
     expect((await as('bob', theirs, 'push')).code).toBe(0);
     rmSync(join(mine, 'link'));
     symlinkSync(target('alice', 'x'), join(mine, 'link'));
-    const besideBefore = readdirSync(work.path).sort();
+    const besideBefore = readdirSync(world.work.path).sort();
 
     const pull = await as('alice', mine, 'pull');
     expect(pull.code).toBe(1);
     expect(pull.err).toContain('link');
     expect(readlinkSync(join(mine, 'link'))).toBe(target('alice', 'x'));
-    expect(readdirSync(work.path).sort()).toEqual(besideBefore);
-    expect(existsSync(join(work.path, 'alice\n1\n2\n3\nx'))).toBe(false);
+    expect(readdirSync(world.work.path).sort()).toEqual(besideBefore);
+    expect(existsSync(join(world.work.path, 'alice\n1\n2\n3\nx'))).toBe(false);
     expect((await as('alice', mine, 'abort')).code).toBe(0);
   });
 
