@@ -133,7 +133,7 @@ function unchangedFrom(base: Cell, cell: Cell): boolean {
 }
 
 /** One cell both sides kept: merged field by field, or null when both changed the same field. */
-function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs: boolean }): Cell | null {
+function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs: boolean }, byId = true): Cell | null {
   const sources = { base: sourceText(base), mine: sourceText(mine), theirs: sourceText(theirs) };
   if (sources.mine !== sources.theirs && sources.mine !== sources.base && sources.theirs !== sources.base) {
     return null;
@@ -141,7 +141,8 @@ function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs:
   const theirSource = sources.mine === sources.base && sources.theirs !== sources.base;
   const metadata = mergeKeys(base.metadata, mine.metadata, theirs.metadata, VIEW_METADATA);
   // Every other field (cell_type, attachments, id) by the same rule as metadata keys.
-  const others = (cell: Cell) => Object.fromEntries(Object.entries(withoutRunState(cell)).filter(([key]) => key !== 'source' && key !== 'metadata'));
+  // Matched by content, a cell's id is no field of its own: each save may have given it a new one (mine is kept).
+  const others = (cell: Cell) => Object.fromEntries(Object.entries(withoutRunState(cell)).filter(([key]) => key !== 'source' && key !== 'metadata' && (byId || key !== 'id')));
   const fields = mergeKeys(others(base), others(mine), others(theirs), new Set());
   if ('collision' in metadata || 'collision' in fields) {
     return null;
@@ -154,7 +155,9 @@ function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs:
   } else if (!same(run.mine, run.theirs) && !same(run.theirs, run.base) && sources.mine === sources.theirs) {
     notes.keptMyOutputs = true;
   }
-  const merged: JsonObject = { ...fields.merged, source: theirSource ? theirs.source : mine.source, metadata: metadata.merged, ...kept };
+  const ownId = mine.id ?? theirs.id;
+  const id: JsonObject = byId || ownId === undefined ? {} : { id: ownId };
+  const merged: JsonObject = { ...fields.merged, ...id, source: theirSource ? theirs.source : mine.source, metadata: metadata.merged, ...kept };
   // In my cell's key order, then whatever only theirs has.
   const cell: JsonObject = {};
   for (const key of new Set([...Object.keys(mine), ...Object.keys(merged)])) {
@@ -169,7 +172,11 @@ function mergeCell(base: Cell, mine: Cell, theirs: Cell, notes: { keptMyOutputs:
 function cellKeys(base: Cell[], mine: Cell[], theirs: Cell[]): { base: string[]; mine: string[]; theirs: string[]; byId: boolean } | null {
   const ids = (cells: Cell[]) => cells.map(cell => (typeof cell.id === 'string' && cell.id !== '' ? cell.id : null));
   const all = [ids(base), ids(mine), ids(theirs)];
-  if (all.every(list => list.every(id => id !== null) && new Set(list).size === list.length)) {
+  // Ids match cells only when each side kept some of the base's: a notebook written anew (by a
+  // tool, or a save that gave every cell a new id) is matched by content instead.
+  const baseIds = new Set(all[0]);
+  const keptSome = (list: (string | null)[]) => baseIds.size === 0 || list.some(id => id !== null && baseIds.has(id));
+  if (all.every(list => list.every(id => id !== null) && new Set(list).size === list.length) && keptSome(all[1]) && keptSome(all[2])) {
     return { base: all[0] as string[], mine: all[1] as string[], theirs: all[2] as string[], byId: true };
   }
   const baseKeys = base.map((_, index) => `b${index}`);
@@ -232,11 +239,16 @@ export function mergeNotebooks(baseText: string, mineText: string, theirsText: s
   const notes = { keptMyOutputs: false };
   const cells: Cell[] = [];
   const collisions: CellCollision[] = [];
+  const nameOf = (key: string, index: number) => (keys.byId ? key : String(index + 1));
+  /**
+   * The cells each side added after a base cell (or at the top): both sides' (mine first), one
+   * copy when both added the same. Nothing is lost, so nothing asks; only two new cells with one
+   * id cannot both stay.
+   */
   const addInsertions = (anchor: string): boolean => {
     const mineAdded = added.mine.get(anchor) ?? [];
     const theirsAdded = added.theirs.get(anchor) ?? [];
     cells.push(...mineAdded.map(entry => entry.cell));
-    // Both sides adding the same cells at the same place keeps one copy; different ones, both.
     if (!same(mineAdded.map(entry => entry.cell), theirsAdded.map(entry => entry.cell))) {
       const mineKeys = new Set(mineAdded.map(entry => entry.key));
       if (theirsAdded.some(entry => mineKeys.has(entry.key))) {
@@ -252,15 +264,15 @@ export function mergeNotebooks(baseText: string, mineText: string, theirsText: s
   for (const [index, key] of keys.base.entries()) {
     const baseCell = base.cells[index];
     const [mineCell, theirCell] = [mineByKey.get(key), theirsByKey.get(key)];
-    const collision = collisionOf(baseCell, mineCell, theirCell, notes);
+    const collision = collisionOf(baseCell, mineCell, theirCell, notes, keys.byId);
     if (collision === null) {
       // Kept on both sides: merged (it does not collide). Deleted on one, unchanged on the other: gone.
-      const cell = mineCell && theirCell ? mergeCell(baseCell, mineCell, theirCell, notes) : null;
+      const cell = mineCell && theirCell ? mergeCell(baseCell, mineCell, theirCell, notes, keys.byId) : null;
       if (cell) {
         cells.push(cell);
       }
     } else {
-      const name = keys.byId ? key : String(index + 1);
+      const name = nameOf(key, index);
       const pick = picks.get(name);
       const kept = pick === 'theirs' ? theirCell : mineCell;
       if (pick === undefined) {
@@ -298,9 +310,9 @@ export function mergeNotebooks(baseText: string, mineText: string, theirsText: s
 }
 
 /** Whether one base cell collides: both changed it differently, or one deleted what the other changed. */
-function collisionOf(base: Cell, mine: Cell | undefined, theirs: Cell | undefined, notes: { keptMyOutputs: boolean }): CellCollision['kind'] | null {
+function collisionOf(base: Cell, mine: Cell | undefined, theirs: Cell | undefined, notes: { keptMyOutputs: boolean }, byId: boolean): CellCollision['kind'] | null {
   if (mine && theirs) {
-    return mergeCell(base, mine, theirs, { ...notes }) === null ? 'changed' : null;
+    return mergeCell(base, mine, theirs, { ...notes }, byId) === null ? 'changed' : null;
   }
   if (mine && !unchangedFrom(base, mine)) {
     return 'deleted-there';

@@ -175,4 +175,15 @@ describe('merging notebooks: metadata and layout', () => {
       expect(parseNotebook(text.text)?.metadata).toMatchObject({ title: 'mine' });
     }
   });
+
+  it('matches cells by content when a save gave every cell a new id, and asks only about the cell both changed', () => {
+    const renewed = (prefix: string, edits: Record<number, string>) => cellsWithIds.map((cell, i) => ({ ...cell, id: `${prefix}${i}`, source: edits[i] ?? cell.source }));
+    // Both wrote the notebook anew (new ids everywhere), and both changed cell 2.
+    const both = mergeNotebooks(base, notebook(renewed('m', { 1: 'mine' })), notebook(renewed('t', { 1: 'theirs' })));
+    expect(both).toMatchObject({ merged: false, collisions: [{ key: '2', kind: 'changed', mine: 'mine', theirs: 'theirs' }] });
+    // Only I wrote it anew; they changed another cell: merged, with my ids.
+    const text = merged(base, notebook(renewed('m', { 1: 'mine' })), notebook(cellsWithIds.map((cell, i) => (i === 3 ? { ...cell, source: 'theirs' } : cell))));
+    expect(sources(text)).toEqual(['x_a = 1', 'mine', 'x_c = 1', 'theirs']);
+    expect(parseNotebook(text)?.cells.map(cell => cell.id)).toEqual(['m0', 'm1', 'm2', 'm3']);
+  });
 });
