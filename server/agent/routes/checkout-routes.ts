@@ -41,8 +41,15 @@ export function checkoutRoutes(
 
   routes.get('/api/projects', access, async (req, res) => {
     const target = await deps.service.target();
-    const scope = typeof req.query.scope === 'string' ? req.query.scope : 'all';
-    res.json(await callService(target, 'GET', `/projects?scope=${encodeURIComponent(scope)}`));
+    // The listing's own parameters go through as they came; the service validates them.
+    const query = new URLSearchParams({ scope: typeof req.query.scope === 'string' ? req.query.scope : 'all' });
+    for (const name of ['limit', 'cursor', 'q']) {
+      const value = req.query[name];
+      if (typeof value === 'string') {
+        query.set(name, value);
+      }
+    }
+    res.json(await callService(target, 'GET', `/projects?${query.toString()}`));
   });
   routes.get('/api/checkouts', access, (_req, res) => {
     res.json({

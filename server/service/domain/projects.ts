@@ -35,6 +35,58 @@ export interface ReadableProject {
 
 export type ProjectScope = 'mine' | 'shared' | 'all';
 
+/** Which page of a listing: after a cursor, at most `limit`, names containing `q`. */
+export interface ProjectPage {
+  q?: string;
+  cursor?: { owner: string; name: string };
+  limit?: number;
+}
+
+/** The most projects one page may hold. */
+export const MAX_PAGE = 500;
+
+/** An opaque cursor for the page after a project. */
+function encodeCursor(position: { owner: string; name: string }): string {
+  return Buffer.from(JSON.stringify([position.owner, position.name])).toString('base64url');
+}
+
+/**
+ * Reads `limit`, `cursor` and `q` of a listing request.
+ * @throws BadRequest for a limit that is not 1…MAX_PAGE, a cursor this service did not make, or a q of over 100 characters.
+ */
+export function parsePage(query: { limit?: unknown; cursor?: unknown; q?: unknown }): ProjectPage {
+  const page: ProjectPage = {};
+  if (query.limit !== undefined) {
+    const limit = typeof query.limit === 'string' && /^[0-9]{1,4}$/.test(query.limit) ? Number(query.limit) : NaN;
+    if (!(limit >= 1 && limit <= MAX_PAGE)) {
+      throw new BadRequest(`"limit" must be a whole number from 1 to ${MAX_PAGE}.`, 'invalid_limit');
+    }
+    page.limit = limit;
+  }
+  if (query.cursor !== undefined) {
+    page.cursor = decodeCursor(query.cursor);
+  }
+  if (query.q !== undefined) {
+    if (typeof query.q !== 'string' || query.q.length > 100 || hasControlCharacters(query.q)) {
+      throw new BadRequest('"q" must be text of at most 100 characters.', 'invalid_query');
+    }
+    page.q = query.q;
+  }
+  return page;
+}
+
+function decodeCursor(raw: unknown): { owner: string; name: string } {
+  try {
+    const value: unknown = typeof raw === 'string' && raw.length <= 400 ? JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) : null;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return { owner: value[0], name: value[1] };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw new BadRequest('"cursor" is not one this service gave out: start again from the first page.', 'invalid_cursor');
+}
+
 function parseVisibility(raw: unknown): Visibility {
   if (raw === 'private' || raw === 'hub') {
     return raw;
@@ -148,21 +200,17 @@ export class Projects {
     return { project, level: level ?? 'read' };
   }
 
-  /** Lists the projects the caller can read: their own, those shared with them, or all. */
-  async list(caller: Caller, scope: ProjectScope): Promise<ProjectView[]> {
-    const views: ProjectView[] = [];
-    for (const project of await this.projects.all()) {
-      const level = await this.levelOf(caller, project);
-      if (level === null) {
-        continue;
-      }
-      const mine = project.owner_id === caller.id;
-      if ((scope === 'mine' && !mine) || (scope === 'shared' && mine)) {
-        continue;
-      }
-      views.push(this.view(project, level));
-    }
-    return views;
+  /**
+   * Lists the projects the caller can read — their own, those shared with them, or all — in one
+   * query, in the order of owner and name; a page of `limit` when asked, with the cursor of the
+   * next page (null after the last).
+   */
+  async list(caller: Caller, scope: ProjectScope, page: ProjectPage = {}): Promise<{ projects: ProjectView[]; next: string | null }> {
+    const rows = await this.projects.readable(caller, { scope, q: page.q, after: page.cursor, limit: page.limit === undefined ? undefined : page.limit + 1 });
+    const more = page.limit !== undefined && rows.length > page.limit;
+    const shown = more ? rows.slice(0, page.limit) : rows;
+    const last = shown.at(-1);
+    return { projects: shown.map(row => this.view(row, row.level)), next: more && last ? encodeCursor({ owner: last.owner_name, name: last.name }) : null };
   }
 
   /**

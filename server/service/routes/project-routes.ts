@@ -2,7 +2,7 @@ import { BadRequest } from '../../shared/errors';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { callerOf } from '../authentication';
 import { parseLevel, type Level } from '../domain/levels';
-import { bodyObject, type ProjectScope, type Projects } from '../domain/projects';
+import { bodyObject, parsePage, type ProjectScope, type Projects } from '../domain/projects';
 import { projectOf } from './project-access';
 
 function parseScope(raw: unknown): ProjectScope {
@@ -27,7 +27,7 @@ export function projectRoutes(
   const one = `${base}/:owner/:name`;
 
   routes.get(base, signedIn, async (req, res) => {
-    res.json({ projects: await projects.list(callerOf(res.locals), parseScope(req.query.scope)) });
+    res.json(await projects.list(callerOf(res.locals), parseScope(req.query.scope), parsePage(req.query)));
   });
   routes.post(base, signedIn, async (req, res) => {
     res.status(201).json(await projects.create(callerOf(res.locals), req.body));

@@ -130,6 +130,15 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('pages', 'text', col => col.notNull().defaultTo('off').check(sql`pages IN ('off', 'project', 'hub')`))
         .execute();
     }
+  },
+  '0004_listing': {
+    async up(db: Kysely<unknown>) {
+      // The listing's sources of a level (project-listing.ts): projects open to the hub, and a
+      // team grant's team joined from its members (the grant tables' keys start with the project).
+      await db.schema.createIndex('projects_visibility').on('projects').column('visibility').execute();
+      await db.schema.createIndex('team_grants_team_project').on('team_grants').columns(['team_id', 'project_id', 'level']).execute();
+      await db.schema.createIndex('user_grants_user_project').on('user_grants').columns(['user_id', 'project_id', 'level']).execute();
+    }
   }
 };
 

@@ -1,11 +1,10 @@
-import type { Selectable } from 'kysely';
 import type { Level } from '../domain/levels';
 import { changeWithEvent, eventTransaction, type DeletionAudience, insertEvent, type NewEvent } from './events-store';
 import type { Store } from './open-store';
-import type { ProjectsTable } from './schema';
+import { type ListedProject, type ListingCaller, type ListingQuery, listReadable } from './project-listing';
+import type { ProjectRow, ProjectWithOwner } from './schema';
 
-export type ProjectRow = Selectable<ProjectsTable>;
-export type ProjectWithOwner = ProjectRow & { owner_name: string };
+export type { ProjectRow, ProjectWithOwner } from './schema';
 
 /** Queries on projects and their grants. */
 export class ProjectsStore {
@@ -34,6 +33,11 @@ export class ProjectsStore {
 
   byId(id: string): Promise<ProjectWithOwner | undefined> {
     return this.withOwner().where('p.id', '=', id).executeTakeFirst();
+  }
+
+  /** The projects a caller may read, with their level, in one query (`project-listing.ts`). */
+  readable(caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+    return listReadable(this.db, caller, query);
   }
 
   all(): Promise<ProjectWithOwner[]> {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /**
  * The tables, as Kysely sees them. Types are the ones both engines share: TEXT ids (random,
@@ -31,6 +31,10 @@ export interface ProjectsTable {
   created_at: string;
   updated_at: string;
 }
+
+export type ProjectRow = Selectable<ProjectsTable>;
+/** A project with its owner's name, as every read of one answers it. */
+export type ProjectWithOwner = ProjectRow & { owner_name: string };
 
 export interface TeamsTable {
   id: string;

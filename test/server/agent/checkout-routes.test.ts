@@ -63,7 +63,11 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
       headers: { Authorization: `token ${(await service.accounts.createToken('alice')).token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ level: 'write' })
     });
-    expect((await call('bob', 'GET', '/api/projects?scope=shared')).body).toMatchObject({ projects: [{ owner: 'alice', name: 'study' }] });
+    expect((await call('bob', 'GET', '/api/projects?scope=shared')).body).toMatchObject({ projects: [{ owner: 'alice', name: 'study' }], next: null });
+    // The listing's page and filter go through to the service.
+    expect((await call('bob', 'GET', '/api/projects?scope=shared&limit=1&q=stu')).body).toMatchObject({ projects: [{ name: 'study' }], next: null });
+    expect((await call('bob', 'GET', '/api/projects?scope=shared&q=nothing-like-it')).body).toEqual({ projects: [], next: null });
+    expect((await call('bob', 'GET', '/api/projects?limit=0')).body).toMatchObject({ error: { code: 'invalid_limit' } });
     expect(await call('bob', 'POST', '/api/checkouts/checkout', { project: 'alice/study', path: 'study' })).toMatchObject({
       status: 201,
       body: { path: 'study' }

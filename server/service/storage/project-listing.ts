@@ -1,0 +1,127 @@
+// A caller's projects in one query, whatever the size of the hub: the level of each readable
+// project is computed in SQL from ownership, direct grants, team grants (membership or a JupyterHub
+// group mirrored as a team) and visibility, then paged by (owner, name) with a keyset cursor, so
+// a page costs the same on page 1 and page 400 and never repeats an item.
+import { type Expression, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
+import type { Level } from '../domain/levels';
+import type { Store } from './open-store';
+import type { ProjectsTable, ProjectWithOwner, UsersTable } from './schema';
+
+/** Who is asking, as the listing needs it. */
+export interface ListingCaller {
+  id: string;
+  admin: boolean;
+  hubGroups: readonly string[];
+}
+
+export interface ListingQuery {
+  /** Their own projects, those others let them read, or both. */
+  scope: 'mine' | 'shared' | 'all';
+  /** Only projects whose name or owner's name contains this (case-insensitive). */
+  q?: string;
+  /** Start after this project (the last one of the previous page). */
+  after?: { owner: string; name: string };
+  /** The most projects to answer; all when left out. */
+  limit?: number;
+}
+
+export type ListedProject = ProjectWithOwner & { level: Level };
+
+type ListedRow = ProjectWithOwner & { rank: number };
+
+const LEVELS: readonly Level[] = ['read', 'write', 'admin'];
+
+/** A level as a number SQL can take the maximum of (read 1, write 2, admin 3). */
+function rank(column: string) {
+  return sql<number>`CASE ${sql.ref(column)} WHEN 'admin' THEN 3 WHEN 'write' THEN 2 ELSE 1 END`;
+}
+
+/** `%text%` for LIKE, with LIKE's own characters taken literally. */
+function containing(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, char => `\\${char}`)}%`;
+}
+
+/** The projects `caller` may read, with their level, in the order of owner and name. */
+export async function listReadable(db: Store, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+  return caller.admin ? listAll(db, caller, query) : listGranted(db, caller, query);
+}
+
+/**
+ * A hub admin reads every project as admin: owners in name order, each one's projects in name
+ * order, so both engines walk the two name indexes and stop at the page's end without sorting.
+ */
+async function listAll(db: Store, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+  const select = db
+    .selectFrom('users as o')
+    .innerJoin('projects as p', 'p.owner_id', 'o.id')
+    .select(['p.id', 'p.owner_id', 'p.name', 'p.description', 'p.visibility', 'p.pages', 'p.created_at', 'p.updated_at', 'o.name as owner_name', sql<number>`3`.as('rank')]);
+  return page(select as unknown as Listing, caller, query);
+}
+
+async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+  const readable = db
+    .with('readable', qb => {
+      // Every source of a level, one row each; an admin reads everything as admin.
+      let sources = qb
+        .selectFrom('projects')
+        .select(['id as project_id', sql<number>`3`.as('rank')])
+        .where('owner_id', '=', caller.id)
+        .unionAll(qb.selectFrom('user_grants').select(['project_id', rank('level').as('rank')]).where('user_id', '=', caller.id))
+        .unionAll(
+          qb
+            .selectFrom('team_grants as g')
+            .innerJoin('team_members as m', 'm.team_id', 'g.team_id')
+            .select(['g.project_id', rank('g.level').as('rank')])
+            .where('m.user_id', '=', caller.id)
+        )
+        .unionAll(qb.selectFrom('projects').select(['id as project_id', sql<number>`1`.as('rank')]).where('visibility', '=', 'hub'));
+      if (caller.hubGroups.length > 0) {
+        sources = sources.unionAll(
+          qb
+            .selectFrom('team_grants as g')
+            .innerJoin('teams as t', 't.id', 'g.team_id')
+            .select(['g.project_id', rank('g.level').as('rank')])
+            .where('t.source', '=', 'hub')
+            .where('t.name', 'in', [...caller.hubGroups])
+        );
+      }
+      return sources;
+    })
+    .with('levels', qb => qb.selectFrom('readable').select(['project_id', eb => eb.fn.max<number>('rank').as('rank')]).groupBy('project_id'));
+  const select = readable
+    .selectFrom('levels as l')
+    .innerJoin('projects as p', 'p.id', 'l.project_id')
+    .innerJoin('users as o', 'o.id', 'p.owner_id')
+    .select(['p.id', 'p.owner_id', 'p.name', 'p.description', 'p.visibility', 'p.pages', 'p.created_at', 'p.updated_at', 'o.name as owner_name', 'l.rank']);
+  return page(select as unknown as Listing, caller, query);
+}
+
+/**
+ * A listing as its conditions see it: owners as `o`, projects as `p`. Both queries above have
+ * these aliases (the granted one also its levels as `l`), so one function pages both.
+ */
+type Listing = SelectQueryBuilder<{ o: UsersTable; p: ProjectsTable }, 'o' | 'p', ListedRow>;
+
+/** The scope, the name filter, the cursor, the order and the page's size. */
+async function page(start: Listing, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+  let select = start;
+  if (query.scope !== 'all') {
+    select = select.where('p.owner_id', query.scope === 'mine' ? '=' : '<>', caller.id);
+  }
+  if (query.q !== undefined && query.q !== '') {
+    const pattern = containing(query.q);
+    select = select.where(eb =>
+      eb.or([sql<SqlBool>`LOWER(p.name) LIKE ${pattern} ESCAPE '\\'`, sql<SqlBool>`LOWER(o.name) LIKE ${pattern} ESCAPE '\\'`] as Expression<SqlBool>[])
+    );
+  }
+  const after = query.after;
+  if (after !== undefined) {
+    select = select.where(eb => eb.or([eb('o.name', '>', after.owner), eb.and([eb('o.name', '=', after.owner), eb('p.name', '>', after.name)])]));
+  }
+  let ordered = select.orderBy('o.name').orderBy('p.name');
+  if (query.limit !== undefined) {
+    ordered = ordered.limit(query.limit);
+  }
+  const rows = await ordered.execute();
+  return rows.map(({ rank: level, ...project }) => ({ ...project, level: LEVELS[Number(level) - 1] }));
+}
