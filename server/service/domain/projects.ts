@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../shared/errors';
 import { parseProjectName, parseTeamName, parseUserName } from '../../shared/names';
+import { readRefs } from '../git/refs';
 import type { Repositories } from '../git/repositories';
 import type { AccountsStore } from '../storage/accounts-store';
 import type { NewEvent } from '../storage/events-store';
@@ -44,6 +45,9 @@ export interface ProjectPage {
 
 /** The most projects one page may hold. */
 export const MAX_PAGE = 500;
+
+/** The most projects one heads request may name. */
+export const MAX_HEADS = 1000;
 
 /** An opaque cursor for the page after a project. */
 function encodeCursor(position: { owner: string; name: string }): string {
@@ -211,6 +215,32 @@ export class Projects {
     const shown = more ? rows.slice(0, page.limit) : rows;
     const last = shown.at(-1);
     return { projects: shown.map(row => this.view(row, row.level)), next: more && last ? encodeCursor({ owner: last.owner_name, name: last.name }) : null };
+  }
+
+  /**
+   * The commit each named project's main branch is at (null before the first push), for the
+   * projects of the list the caller may read; the others are left out, as if they did not exist.
+   * One query for the levels; the refs are read from the repositories' files, no git process.
+   * @throws BadRequest unless the body is `{projects: ["owner/name", …]}` of at most MAX_HEADS.
+   */
+  async heads(caller: Caller, body: unknown): Promise<{ heads: Record<string, string | null> }> {
+    const { projects: raw } = bodyObject(body, ['projects']);
+    if (!Array.isArray(raw) || raw.length > MAX_HEADS) {
+      throw new BadRequest(`"projects" must be a list of at most ${MAX_HEADS} projects, each "owner/name".`, 'invalid_projects');
+    }
+    const names = raw.map(entry => {
+      const [owner, name, ...rest] = typeof entry === 'string' ? entry.split('/') : [];
+      if (rest.length > 0 || owner === undefined || name === undefined) {
+        throw new BadRequest(`"${String(entry).slice(0, 80)}" is not a project: write it as owner/name.`, 'invalid_projects');
+      }
+      return { owner: parseUserName(owner), name: parseProjectName(name) };
+    });
+    const readable = await this.projects.readable(caller, { scope: 'all', names });
+    const heads: Record<string, string | null> = {};
+    for (const project of readable) {
+      heads[`${project.owner_name}/${project.name}`] = (await readRefs(this.repositories.pathOf(project.id))).refs.get('refs/heads/main') ?? null;
+    }
+    return { heads };
   }
 
   /**

@@ -29,6 +29,10 @@ export function projectRoutes(
   routes.get(base, signedIn, async (req, res) => {
     res.json(await projects.list(callerOf(res.locals), parseScope(req.query.scope), parsePage(req.query)));
   });
+  // Where the main branch of each named project is, for agents deciding whether to fetch.
+  routes.post(`${base}/heads`, signedIn, async (req, res) => {
+    res.json(await projects.heads(callerOf(res.locals), req.body));
+  });
   routes.post(base, signedIn, async (req, res) => {
     res.status(201).json(await projects.create(callerOf(res.locals), req.body));
   });

@@ -23,6 +23,8 @@ export interface ListingQuery {
   after?: { owner: string; name: string };
   /** The most projects to answer; all when left out. */
   limit?: number;
+  /** Only these projects (of those readable). */
+  names?: readonly { owner: string; name: string }[];
 }
 
 export type ListedProject = ProjectWithOwner & { level: Level };
@@ -113,6 +115,13 @@ async function page(start: Listing, caller: ListingCaller, query: ListingQuery):
     select = select.where(eb =>
       eb.or([sql<SqlBool>`LOWER(p.name) LIKE ${pattern} ESCAPE '\\'`, sql<SqlBool>`LOWER(o.name) LIKE ${pattern} ESCAPE '\\'`] as Expression<SqlBool>[])
     );
+  }
+  const names = query.names;
+  if (names !== undefined) {
+    if (names.length === 0) {
+      return [];
+    }
+    select = select.where(eb => eb.or(names.map(({ owner, name }) => eb.and([eb('o.name', '=', owner), eb('p.name', '=', name)]))));
   }
   const after = query.after;
   if (after !== undefined) {

@@ -45,6 +45,7 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/api/v1/user', path: '/api/v1/user', expect: signedInOnly(200) },
   { method: 'GET', route: '/api/v1/projects', path: '/api/v1/projects?scope=all', expect: signedInOnly(200) },
   { method: 'POST', route: '/api/v1/projects', path: '/api/v1/projects', body: { name: '{n}' }, expect: signedInOnly(201) },
+  { method: 'POST', route: '/api/v1/projects/heads', path: '/api/v1/projects/heads', body: { projects: ['olive/{p}'] }, expect: signedInOnly(200) },
   { method: 'GET', route: '/api/v1/projects/:owner/:name', path: '/api/v1/projects/olive/{p}', expect: projectLevel(200, 200, 200) },
   { method: 'PATCH', route: '/api/v1/projects/:owner/:name', path: '/api/v1/projects/olive/{p}', body: { description: 'changed' }, expect: projectLevel(403, 403, 200) },
   { method: 'DELETE', route: '/api/v1/projects/:owner/:name', path: '/api/v1/projects/olive/{p}', expect: projectLevel(403, 403, 204) },
