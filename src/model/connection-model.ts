@@ -21,13 +21,26 @@ export interface AgentApi {
   checkouts(): Promise<CheckoutSummary[]>;
   /** One checkout's full status; the agent fetches from the service first (unless it is conflicted). */
   checkoutStatus(path: string): Promise<CheckoutStatus>;
+  /**
+   * Every checkout's status in one request: the agent asks the service once where their projects
+   * stand and fetches only those that moved. Each answers its status, or its error.
+   */
+  checkoutStatuses(): Promise<CheckoutStatusAnswer[]>;
+}
+
+/** One checkout's answer in `checkoutStatuses`. */
+export interface CheckoutStatusAnswer {
+  path: string;
+  status?: CheckoutStatus;
+  error?: { code: string; message: string };
 }
 
 export const agentApi: AgentApi = {
   status: () => requestAPI<AgentStatus>('api/status'),
   projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
   checkouts: async () => (await requestAPI<{ checkouts: CheckoutSummary[] }>('api/checkouts')).checkouts,
-  checkoutStatus: path => requestAPI<CheckoutStatus>(`api/checkouts/status?path=${encodeURIComponent(path)}`)
+  checkoutStatus: path => requestAPI<CheckoutStatus>(`api/checkouts/status?path=${encodeURIComponent(path)}`),
+  checkoutStatuses: async () => (await requestAPI<{ statuses: CheckoutStatusAnswer[] }>('api/checkouts/statuses')).statuses
 };
 
 function messageOf(error: unknown): string {
@@ -180,9 +193,34 @@ export class ConnectionModel {
     }
   }
 
-  /** Every checkout's full status, one after the other (each fetches from the service). */
+  /**
+   * Every checkout's full status, in one request (the agent fetches only the checkouts whose
+   * project moved). Checkouts an operation is running on keep what that operation reads after.
+   */
   private async refreshStatuses(): Promise<void> {
-    await this.readStatuses(this.checkouts.map(checkout => checkout.path));
+    // An operation started meanwhile waits for this read, as for a read of its checkout alone.
+    const paths = this.checkouts.map(checkout => checkout.path).filter(path => !this.operating.has(path) && !this.reading.has(path));
+    const reading = this.api.checkoutStatuses();
+    paths.forEach(path => this.reading.set(path, reading));
+    let answers: CheckoutStatusAnswer[];
+    try {
+      answers = await reading;
+    } catch {
+      // The badges stay as they were; the next round tries again.
+      return;
+    } finally {
+      paths.forEach(path => this.reading.get(path) === reading && this.reading.delete(path));
+    }
+    for (const answer of answers) {
+      if (!paths.includes(answer.path) || this.operating.has(answer.path)) {
+        continue;
+      }
+      if (answer.status) {
+        this.setStatus(answer.path, answer.status);
+      } else if (answer.error?.code === 'no_such_project') {
+        this.setStatus(answer.path, noAccessStatus(answer.path, this.statusOf(answer.path)));
+      }
+    }
   }
 
   private async readStatuses(paths: readonly string[]): Promise<void> {
@@ -206,12 +244,17 @@ export class ConnectionModel {
           this.reading.delete(path);
         }
       }
-      if (this._state.kind !== 'connected' || !this._state.listing.checkouts.some(c => c.path === path)) {
-        continue;
-      }
-      const { listing } = this._state;
-      const checkouts = listing.checkouts.map(c => (c.path === path ? { ...c, conflicted: status.state === 'conflicted' } : c));
-      this.emit({ ...this._state, listing: { ...listing, checkouts, statuses: { ...listing.statuses, [path]: status } } });
+      this.setStatus(path, status);
     }
+  }
+
+  /** Records a checkout's status (if the checkout is still listed) and tells the views. */
+  private setStatus(path: string, status: CheckoutStatus): void {
+    if (this._state.kind !== 'connected' || !this._state.listing.checkouts.some(c => c.path === path)) {
+      return;
+    }
+    const { listing } = this._state;
+    const checkouts = listing.checkouts.map(c => (c.path === path ? { ...c, conflicted: status.state === 'conflicted' } : c));
+    this.emit({ ...this._state, listing: { ...listing, checkouts, statuses: { ...listing.statuses, [path]: status } } });
   }
 }

@@ -10,7 +10,8 @@ import { pull } from './pull';
 import { push } from './push';
 import type { ConflictParts, Pick } from './merge/part-picks';
 import { abortPull, continuePull, partsOf, resolve, resolvePart, version } from './resolve';
-import { status } from './status';
+import { checkoutProject } from './layout';
+import { headsOf, status } from './status';
 
 export type { CheckoutOptions, CheckoutState, CheckoutStatus, ConflictedFile, ConflictKind, PullResult, ServiceTarget } from './checkout-types';
 export type { ConflictPart, ConflictParts, Pick } from './merge/part-picks';
@@ -42,6 +43,24 @@ export class Checkouts {
 
   status(dir: string): Promise<CheckoutStatus> {
     return status(this.context, dir);
+  }
+
+  /**
+   * The status of many checkouts with one request to the service for where their projects
+   * stand; only those whose project moved are fetched. Each answers its status or its error.
+   */
+  async statuses(roots: readonly string[]): Promise<{ root: string; status?: CheckoutStatus; error?: unknown }[]> {
+    const projects = roots.flatMap(root => checkoutProject(root) ?? []);
+    const known = await headsOf(this.context, projects);
+    const answers: { root: string; status?: CheckoutStatus; error?: unknown }[] = [];
+    for (const root of roots) {
+      try {
+        answers.push({ root, status: await status(this.context, root, known) });
+      } catch (error) {
+        answers.push({ root, error });
+      }
+    }
+    return answers;
   }
 
   push(dir: string, message?: string): Promise<{ pushed: boolean }> {

@@ -34,6 +34,15 @@ export function checkoutSource(root: string): 'project' | 'url' {
   return !project && url ? 'url' : 'project';
 }
 
+/** The project a checkout pulls from (`owner/name`, as its config says), or null for a clone from a URL. */
+export function checkoutProject(root: string): string | null {
+  try {
+    return hubShareKeys(readFileSync(join(root, HUBSHARE_DIR, 'config'), 'utf8')).project ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether `dir` is the root of a HubShare checkout. */
 export function isCheckout(dir: string): boolean {
   return existsSync(join(dir, HUBSHARE_DIR, 'HEAD'));

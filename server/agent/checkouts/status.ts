@@ -1,13 +1,36 @@
 // `hubshare status`: where a checkout stands against its project (fetches first).
 import type { CheckoutGit } from '../git/git-runner';
+import { callService } from '../service-client';
 import type { CheckoutContext } from './checkout-context';
 import { withCheckoutLock } from './checkout-lock';
 import { type CheckoutState, type CheckoutStatus, TRACKING } from './checkout-types';
 import { pullInProgress } from './layout';
 import { describeRemote } from './remote';
 
-/** Where the checkout stands against the service (fetches first). */
-export async function status(context: CheckoutContext, dir: string): Promise<CheckoutStatus> {
+/** Where projects' main branches are on the service (null: no push yet); unreadable ones are absent. */
+export type KnownHeads = ReadonlyMap<string, string | null>;
+
+/** The most projects one heads request names (the service's own limit). */
+const HEADS_PER_REQUEST = 1000;
+
+/** Where the main branch of each project is, in one request per thousand projects. */
+export async function headsOf(context: CheckoutContext, projects: readonly string[]): Promise<KnownHeads> {
+  const heads = new Map<string, string | null>();
+  const unique = [...new Set(projects)];
+  for (let start = 0; start < unique.length; start += HEADS_PER_REQUEST) {
+    const answer = await callService<{ heads: Record<string, string | null> }>(context.service, 'POST', '/projects/heads', { projects: unique.slice(start, start + HEADS_PER_REQUEST) });
+    Object.entries(answer.heads).forEach(([project, head]) => heads.set(project, head));
+  }
+  return heads;
+}
+
+/**
+ * Where the checkout stands against the service. It fetches only when the project's main branch
+ * is not where the checkout last saw it: `known` says where it is (one request for many
+ * checkouts), else the service is asked for this one. A project the caller can no longer read
+ * is fetched, so the answer says why.
+ */
+export async function status(context: CheckoutContext, dir: string, known?: KnownHeads): Promise<CheckoutStatus> {
   const root = context.requireCheckout(dir);
   return withCheckoutLock(root, async () => {
     const remote = await context.remoteOf(root);
@@ -17,7 +40,11 @@ export async function status(context: CheckoutContext, dir: string): Promise<Che
     if (conflicts.length > 0 || pullInProgress(root)) {
       return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts, lastChange: await lastChange(context, git) };
     }
-    await context.fetch(git, remote);
+    const heads = remote.kind === 'project' ? (known ?? (await headsOf(context, [remote.project]))) : new Map<string, string | null>();
+    const unchanged = remote.kind === 'project' && heads.has(remote.project) && heads.get(remote.project) === (await context.tracking(git));
+    if (!unchanged) {
+      await context.fetch(git, remote);
+    }
     const changed = await changedFiles(context, git, root);
     const { ahead, behind } = await aheadBehind(context, git);
     const mineChanged = ahead > 0 || changed.length > 0;

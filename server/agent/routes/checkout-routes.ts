@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { BadRequest } from '../../shared/errors';
+import { BadRequest, HubShareError } from '../../shared/errors';
 import type { Access, RouteTable } from '../../shared/route-table';
 import { Checkouts } from '../checkouts/checkouts';
 import { checkoutSource, findCheckoutsUnder, pullInProgress } from '../checkouts/layout';
@@ -63,6 +63,24 @@ export function checkoutRoutes(
   routes.get('/api/checkouts/status', access, async (req, res) => {
     const status = await (await checkouts()).status(folder(req.query.path));
     res.json({ ...status, root: relativeToRoot(deps.rootDir, status.root) });
+  });
+  // Every checkout's status at once: one request to the service for where their projects
+  // stand, and a fetch only for those that moved (the panel's status cadence).
+  routes.get('/api/checkouts/statuses', access, async (_req, res) => {
+    const answers = await (await checkouts()).statuses(findCheckoutsUnder(deps.rootDir));
+    res.json({
+      statuses: answers.map(({ root, status, error }) => {
+        const path = relativeToRoot(deps.rootDir, root);
+        if (status) {
+          return { path, status: { ...status, root: path } };
+        }
+        if (error instanceof HubShareError) {
+          return { path, error: { code: error.code, message: error.message } };
+        }
+        deps.log(`status of ${path} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return { path, error: { code: 'internal', message: 'The status could not be read; see the agent log.' } };
+      })
+    });
   });
   // One side of a conflicted file, as bytes, for the conflict picker's previews.
   for (const side of ['mine', 'theirs'] as const) {

@@ -105,6 +105,10 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     expect((await call('alice', 'POST', '/api/checkouts/resolve-part', { path: 'work/study', file: 'nb.ipynb', part: 'first-cell', side: 'theirs' })).body).toEqual({ conflicts: [] });
     expect((await call('alice', 'POST', '/api/checkouts/continue', { path: 'work/study' })).status).toBe(200);
     expect(readFileSync(join(agents.alice.root, 'work', 'study', 'nb.ipynb'), 'utf8')).toBe(notebook('"bob"'));
+
+    // Every checkout's status at once, paths relative to Jupyter's root.
+    expect((await call('alice', 'GET', '/api/checkouts/statuses')).body).toMatchObject({ statuses: [{ path: 'work/study', status: { root: 'work/study', state: 'ahead' } }] });
+    expect((await call('bob', 'GET', '/api/checkouts/statuses')).body).toMatchObject({ statuses: [{ path: 'study', status: { root: 'study', state: 'clean' } }] });
   });
 
   it('streams the progress of long operations as NDJSON to clients that ask for it', async () => {

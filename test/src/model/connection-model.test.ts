@@ -45,13 +45,25 @@ const INTERVALS = { lists: 30, statuses: 300 };
 
 /** An agent API answering with fixed values (the model under test is not about HTTP). */
 function api(overrides: Partial<AgentApi>): AgentApi {
-  return {
+  const answers: AgentApi = {
     status: async () => status({ user: { name: 'alice', admin: false } }),
     projects: async () => [],
     checkouts: async () => [],
     checkoutStatus: async path => checkoutStatus(path, 'clean'),
+    // As the agent answers it: each listed checkout's status (here from checkoutStatus), or its error.
+    checkoutStatuses: async () =>
+      Promise.all(
+        (await answers.checkouts()).map(async ({ path }) => {
+          try {
+            return { path, status: await answers.checkoutStatus(path) };
+          } catch (error) {
+            return { path, error: { code: error instanceof HubShareRequestError ? error.code : 'internal', message: String(error) } };
+          }
+        })
+      ),
     ...overrides
   };
+  return answers;
 }
 
 function checkoutStatus(root: string, state: CheckoutStatus['state']): CheckoutStatus {
@@ -285,5 +297,37 @@ describe('hubShareProject', () => {
     expect(hubShareProject('https://example.org/org/repo.git')).toBeNull();
     expect(hubShareProject('alice')).toBeNull();
     expect(hubShareProject(undefined)).toBeNull();
+  });
+
+  it('reads every checkout\'s status in one request a round, and marks a checkout whose project is gone', async () => {
+    let rounds = 0;
+    const single: string[] = [];
+    const model = new ConnectionModel(
+      api({
+        checkouts: async () => [
+          { path: 'a', source: 'project', conflicted: false },
+          { path: 'gone', source: 'project', conflicted: false }
+        ],
+        checkoutStatus: async path => {
+          single.push(path);
+          return checkoutStatus(path, 'clean');
+        },
+        checkoutStatuses: async () => {
+          rounds += 1;
+          return [
+            { path: 'a', status: checkoutStatus('a', 'behind') },
+            { path: 'gone', error: { code: 'no_such_project', message: 'The project is gone.' } }
+          ];
+        }
+      }),
+      INTERVALS
+    );
+    await model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 20));
+    expect(rounds).toBe(1);
+    expect(single).toEqual([]);
+    expect(model.statusOf('a')?.state).toBe('behind');
+    expect(model.statusOf('gone')?.state).toBe('no-access');
+    model.dispose();
   });
 });
