@@ -51,15 +51,16 @@ function messageOf(error: unknown): string {
 export interface RefreshIntervals {
   /** Connection state and lists: cheap, no fetch from the service per checkout. */
   lists: number;
-  /** Every checkout's full status, each of which fetches from the service. */
+  /** Every checkout's full status: one request, a fetch only for checkouts whose project moved. */
   statuses: number;
 }
 
 /**
  * Keeps the connection state (agent reachable, service reachable, signed in) and, once
  * connected, the user's checkouts and projects up to date by polling the agent, and tells views
- * when they change. Two cadences: the lists often (no fetch per checkout), each checkout's full
- * status (a fetch each) more slowly, and right after an operation on it.
+ * when they change. Two cadences: the lists often (no fetch per checkout), every checkout's full
+ * status (one request; a fetch only where the project moved) more slowly, and one checkout's
+ * right after an operation on it.
  */
 export class ConnectionModel {
   private _state: ConnectionState = { kind: 'checking' };
