@@ -1,16 +1,18 @@
 // What every checkout operation shares: git for a checkout (token only to the service), finding
 // the checkout and its remote, committing the folder, fetching with the hostile-tree checks, the
 // files waiting for a pick, and undoing an operation's own commits.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BadRequest, Conflict, HubShareError, NotFound } from '../../shared/errors';
 import { AgentGitError, CheckoutGit } from '../git/git-runner';
+import { hubShareKeys } from '../git/repository-config';
 import { type CheckoutOptions, type ConflictedFile, type ConflictKind, type PullState, type ServiceTarget, TRACKING, MAIN } from './checkout-types';
 import { DEFAULT_TREE_LIMITS, HUBSHARE_EXCLUDE, inspectTree, stageAll, tooLargeToCheckOut, unsafeRepository } from './hostile-tree';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, pullInProgress } from './layout';
 import { describeRemote, isLoopbackUrl, parseCloneUrl, parseProjectPath, type Remote } from './remote';
 
-const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
+/** What `git status` calls each way a file waits for a pick. */
+export const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
   UU: 'both-changed',
   AA: 'both-added',
   DU: 'deleted-by-me',
@@ -75,13 +77,18 @@ export class CheckoutContext {
     writeFileSync(join(info, 'attributes'), '* -text merge=binary\n');
   }
 
+  /** Where the checkout pulls from, read from HubShare's own keys in its config (no git process). */
   async remoteOf(root: string): Promise<Remote> {
-    const git = this.git(root);
-    const project = (await git.run(['config', '--default', '', '--get', 'hubshare.project'])).trim();
-    if (project) {
-      return { kind: 'project', project: parseProjectPath(project) };
+    let keys: { project?: string; url?: string } = {};
+    try {
+      keys = hubShareKeys(readFileSync(join(root, HUBSHARE_DIR, 'config'), 'utf8'));
+    } catch {
+      // No config to read: the checks below say what is wrong.
     }
-    return { kind: 'url', url: parseCloneUrl((await git.run(['config', '--get', 'hubshare.url'])).trim(), this.options.allowHttpLoopback ?? false) };
+    if (keys.project) {
+      return { kind: 'project', project: parseProjectPath(keys.project) };
+    }
+    return { kind: 'url', url: parseCloneUrl(keys.url ?? '', this.options.allowHttpLoopback ?? false) };
   }
 
   /** Keeps HubShare's own folder, notebook checkpoints and the user's own repositories out. */
