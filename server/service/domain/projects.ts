@@ -11,6 +11,7 @@ import type { TeamsStore } from '../storage/teams-store';
 import { type Caller, type Clock, systemClock } from './accounts';
 import { projectEvent } from './events';
 import { allows, higher, type Level } from './levels';
+import { encodeCursor, parseListing } from './paging';
 
 export type Visibility = 'private' | 'hub';
 /** Who may see a project's static pages: nobody (off), its readers, or every user of the hub. */
@@ -43,52 +44,16 @@ export interface ProjectPage {
   limit?: number;
 }
 
-/** The most projects one page may hold. */
-export const MAX_PAGE = 500;
-
 /** The most projects one heads request may name. */
 export const MAX_HEADS = 1000;
 
-/** An opaque cursor for the page after a project. */
-function encodeCursor(position: { owner: string; name: string }): string {
-  return Buffer.from(JSON.stringify([position.owner, position.name])).toString('base64url');
-}
-
 /**
- * Reads `limit`, `cursor` and `q` of a listing request.
- * @throws BadRequest for a limit that is not 1…MAX_PAGE, a cursor this service did not make, or a q of over 100 characters.
+ * Reads `limit`, `cursor` (an owner and a name) and `q` of a projects listing request.
+ * @throws BadRequest as `parseListing` does.
  */
 export function parsePage(query: { limit?: unknown; cursor?: unknown; q?: unknown }): ProjectPage {
-  const page: ProjectPage = {};
-  if (query.limit !== undefined) {
-    const limit = typeof query.limit === 'string' && /^[0-9]{1,4}$/.test(query.limit) ? Number(query.limit) : NaN;
-    if (!(limit >= 1 && limit <= MAX_PAGE)) {
-      throw new BadRequest(`"limit" must be a whole number from 1 to ${MAX_PAGE}.`, 'invalid_limit');
-    }
-    page.limit = limit;
-  }
-  if (query.cursor !== undefined) {
-    page.cursor = decodeCursor(query.cursor);
-  }
-  if (query.q !== undefined) {
-    if (typeof query.q !== 'string' || query.q.length > 100 || hasControlCharacters(query.q)) {
-      throw new BadRequest('"q" must be text of at most 100 characters.', 'invalid_query');
-    }
-    page.q = query.q;
-  }
-  return page;
-}
-
-function decodeCursor(raw: unknown): { owner: string; name: string } {
-  try {
-    const value: unknown = typeof raw === 'string' && raw.length <= 400 ? JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) : null;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { owner: value[0], name: value[1] };
-    }
-  } catch {
-    // falls through to the error below
-  }
-  throw new BadRequest('"cursor" is not one this service gave out: start again from the first page.', 'invalid_cursor');
+  const { limit, q, cursor } = parseListing(query, 2);
+  return { limit, q, cursor: cursor && { owner: cursor[0], name: cursor[1] } };
 }
 
 function parseVisibility(raw: unknown): Visibility {
@@ -214,7 +179,7 @@ export class Projects {
     const more = page.limit !== undefined && rows.length > page.limit;
     const shown = more ? rows.slice(0, page.limit) : rows;
     const last = shown.at(-1);
-    return { projects: shown.map(row => this.view(row, row.level)), next: more && last ? encodeCursor({ owner: last.owner_name, name: last.name }) : null };
+    return { projects: shown.map(row => this.view(row, row.level)), next: more && last ? encodeCursor([last.owner_name, last.name]) : null };
   }
 
   /**

@@ -4,6 +4,7 @@ import { parseTeamName, parseUserName } from '../../shared/names';
 import type { AccountsStore } from '../storage/accounts-store';
 import { isUniqueViolation } from '../storage/open-store';
 import type { TeamRow, TeamsStore } from '../storage/teams-store';
+import { encodeCursor, type Listing } from './paging';
 import { type Caller, type Clock, systemClock } from './accounts';
 import { teamEvent } from './events';
 import { bodyObject, parseDescription } from './projects';
@@ -28,13 +29,16 @@ export class Teams {
     private readonly clock: Clock = systemClock
   ) {}
 
-  async list() {
-    return (await this.teams.all()).map(team => ({
-      name: team.name,
-      description: team.description,
-      source: team.source,
-      memberCount: Number(team.member_count)
-    }));
+  /** The teams in the order of their names: all, or a page (with the cursor of the next) and a name filter. */
+  async list(listing: Listing = {}) {
+    const rows = await this.teams.all({ after: listing.cursor?.[0], q: listing.q, limit: listing.limit === undefined ? undefined : listing.limit + 1 });
+    const more = listing.limit !== undefined && rows.length > listing.limit;
+    const shown = more ? rows.slice(0, listing.limit) : rows;
+    const last = shown.at(-1);
+    return {
+      teams: shown.map(team => ({ name: team.name, description: team.description, source: team.source, memberCount: Number(team.member_count) })),
+      next: more && last ? encodeCursor([last.name]) : null
+    };
   }
 
   /**

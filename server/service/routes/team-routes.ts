@@ -1,5 +1,6 @@
 import type { Access, RouteTable } from '../../shared/route-table';
 import { callerOf } from '../authentication';
+import { parseListing } from '../domain/paging';
 import type { Teams } from '../domain/teams';
 
 /**
@@ -8,8 +9,8 @@ import type { Teams } from '../domain/teams';
  */
 export function teamRoutes(routes: RouteTable, teams: Teams, signedIn: Access): void {
   const base = '/api/v1/teams';
-  routes.get(base, signedIn, async (_req, res) => {
-    res.json({ teams: await teams.list() });
+  routes.get(base, signedIn, async (req, res) => {
+    res.json(await teams.list(parseListing(req.query, 1)));
   });
   routes.post(base, signedIn, async (req, res) => {
     res.status(201).json(await teams.create(callerOf(res.locals), req.body));

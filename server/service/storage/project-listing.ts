@@ -4,6 +4,7 @@
 // a page costs the same on page 1 and page 400 and never repeats an item.
 import { type Expression, type SelectQueryBuilder, sql, type SqlBool } from 'kysely';
 import type { Level } from '../domain/levels';
+import { containing } from './like-pattern';
 import type { Store } from './open-store';
 import type { ProjectsTable, ProjectWithOwner, UsersTable } from './schema';
 
@@ -38,10 +39,6 @@ function rank(column: string) {
   return sql<number>`CASE ${sql.ref(column)} WHEN 'admin' THEN 3 WHEN 'write' THEN 2 ELSE 1 END`;
 }
 
-/** `%text%` for LIKE, with LIKE's own characters taken literally. */
-function containing(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, char => `\\${char}`)}%`;
-}
 
 /** The projects `caller` may read, with their level, in the order of owner and name. */
 export async function listReadable(db: Store, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {

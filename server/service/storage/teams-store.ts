@@ -1,5 +1,6 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql, type SqlBool } from 'kysely';
 import { changeWithEvent, eventTransaction, insertEvent, type NewEvent } from './events-store';
+import { containing } from './like-pattern';
 import type { Store } from './open-store';
 import type { TeamMembersTable, TeamsTable } from './schema';
 
@@ -17,15 +18,24 @@ export class TeamsStore {
     return this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  all(): Promise<(TeamRow & { member_count: number })[]> {
-    return this.db
+  /** Teams in the order of their names with their member counts: after `after`, containing `q`, at most `limit`. */
+  all(page: { after?: string; q?: string; limit?: number } = {}): Promise<(TeamRow & { member_count: number })[]> {
+    let select = this.db
       .selectFrom('teams as t')
       .leftJoin('team_members as m', 'm.team_id', 't.id')
       .select(['t.id', 't.name', 't.description', 't.source', 't.created_at'])
-      .select(eb => eb.fn.count<number>('m.user_id').as('member_count'))
-      .groupBy(['t.id', 't.name', 't.description', 't.source', 't.created_at'])
-      .orderBy('t.name')
-      .execute();
+      .select(eb => eb.fn.count<number>('m.user_id').as('member_count'));
+    if (page.after !== undefined) {
+      select = select.where('t.name', '>', page.after);
+    }
+    if (page.q !== undefined && page.q !== '') {
+      select = select.where(sql<SqlBool>`LOWER(t.name) LIKE ${containing(page.q)} ESCAPE '\\'`);
+    }
+    let ordered = select.groupBy(['t.id', 't.name', 't.description', 't.source', 't.created_at']).orderBy('t.name');
+    if (page.limit !== undefined) {
+      ordered = ordered.limit(page.limit);
+    }
+    return ordered.execute();
   }
 
   namesOf(userId: string): Promise<{ name: string }[]> {
