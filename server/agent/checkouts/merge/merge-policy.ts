@@ -97,7 +97,7 @@ export async function readVersions(git: CheckoutGit, root: string, paths: readon
     const stages = [1, 2, 3].map(stage => unmerged.get(path)?.get(stage));
     const mode = stages[0]?.mode ?? '';
     const whole = stages.every((stage): stage is Stage => stage !== undefined && stage.mode === mode);
-    return whole && REGULAR.has(mode) && lstatSync(join(root, path)).isFile() ? [{ path, ids: stages.map(stage => stage.id) }] : [];
+    return whole && REGULAR.has(mode) && lstatSync(join(root, path), { throwIfNoEntry: false })?.isFile() === true ? [{ path, ids: stages.map(stage => stage.id) }] : [];
   });
   const blobs = await readBlobs(git, [...new Set(candidates.flatMap(candidate => candidate.ids))]);
   const blob = (id: string) => blobs.get(id) ?? Buffer.alloc(0);

@@ -219,4 +219,18 @@ describe('a pull asks only about what collides', () => {
     expect((await as('bob', theirs, 'pull')).code).toBe(0);
     expect(treeHash(theirs, ['.hubshare'])).toEqual(treeHash(mine, ['.hubshare']));
   });
+
+  it('offers a waiting file deleted from disk meanwhile as a whole file, in words', async () => {
+    const { mine, theirs } = await shared({ 'code.py': text() });
+    write(theirs, { 'code.py': text({ 5: 'bob' }) });
+    expect((await as('bob', theirs, 'push')).code).toBe(0);
+    write(mine, { 'code.py': text({ 5: 'alice' }) });
+    expect((await as('alice', mine, 'pull')).code).toBe(1);
+    rmSync(join(mine, 'code.py'));
+    const part = await as('alice', mine, 'resolve', 'code.py', '--hunk', '1', '--theirs');
+    expect(part.code).toBe(5);
+    expect(part.err).toContain('code.py can only be picked as a whole');
+    expect((await as('alice', mine, 'resolve', 'code.py', '--theirs')).code).toBe(0);
+    expect(readFileSync(join(mine, 'code.py'), 'utf8')).toBe(text({ 5: 'bob' }));
+  });
 });
