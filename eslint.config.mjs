@@ -50,8 +50,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' }
   },
   {
-    // Tests start real processes (the agent, the service CLI) to exercise them as users do.
-    files: ['test/**/*.ts', 'ui-tests/**/*.ts', 'bench/**/*.ts'],
+    // Tests start real processes (the agent, the service CLI) to exercise them as users do; the
+    // bench smoke run starts vitest.
+    files: ['test/**/*.ts', 'ui-tests/**/*.ts', 'bench/**/*.ts', 'scripts/bench-smoke.mjs'],
     rules: { 'no-restricted-imports': 'off' }
   }
 );

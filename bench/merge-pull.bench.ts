@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { Checkouts } from '../server/agent/checkouts/checkouts';
+import { sized } from './bench-scale';
 import { temporaryDirectory } from '../test/server/http-harness';
 import { cloneUrl, GitClient } from '../test/server/service/git-client';
 import { startTestService, type TestService } from '../test/server/service/service-harness';
 
 const run = promisify(execFile);
-const FILES = 200;
+const FILES = sized(200, 20);
 const LINES = 30;
 let service: TestService;
 let work: ReturnType<typeof temporaryDirectory>;
@@ -72,9 +73,9 @@ describe(`pull: ${FILES} files changed on both sides at different lines`, () => 
     if (result.state !== 'updated' || result.merged.length !== FILES) {
       throw new Error(`expected ${FILES} files merged, got ${JSON.stringify(result).slice(0, 200)}`);
     }
-  }, { iterations: 5, time: 0 });
+  }, { iterations: sized(5, 2), time: 0 });
   bench('baseline: plain git pull of the same change', async () => {
     await git(['reset', '-q', '--hard', plain.before], plain.dir);
     await git(['pull', '-q', '--no-rebase', '--no-edit', 'origin', 'main'], plain.dir);
-  }, { iterations: 5, time: 0 });
+  }, { iterations: sized(5, 2), time: 0 });
 });

@@ -4,6 +4,7 @@
 // summary's ratio is the growth factor (goal: at most 2 for ten times the projects).
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import type { Engine } from '../server/service/storage/open-store';
+import { sized } from './bench-scale';
 import { callApi, startTestService, type TestService } from '../test/server/service/service-harness';
 
 /** Users, teams and grants in the proportions of a large hub: 20,000 projects, 10,000 users, 1,000 teams, 100,000 grants. */
@@ -54,10 +55,13 @@ if (engines.length === 1) {
   console.log('bench/project-listing: HUBSHARE_TEST_POSTGRES_URL is not set, so SQLite only (source scripts/test-postgres.sh for both).');
 }
 
+const [BASE, LARGE] = sized([2_000, 20_000], [200, 2_000]);
+const count = (projects: number) => projects.toLocaleString('en');
+
 for (const engine of engines) {
   const hubs: Record<number, { service: TestService; tokens: { user: string; admin: string } }> = {};
   beforeAll(async () => {
-    for (const projects of [2_000, 20_000]) {
+    for (const projects of [BASE, LARGE]) {
       const service = await startTestService(engine);
       hubs[projects] = { service, tokens: await seed(service, projects) };
     }
@@ -80,8 +84,9 @@ for (const engine of engines) {
     ["a hub admin's list filtered by name (q)", 'admin', 'scope=all&limit=50&q=project-19']
   ] as const) {
     describe(`${engine}: ${label}`, () => {
-      bench('at 2,000 projects (baseline)', () => list(2_000, who, query), { iterations: 60, time: 0, warmupIterations: 5 });
-      bench('at 20,000 projects', () => list(20_000, who, query), { iterations: 60, time: 0, warmupIterations: 5 });
+      const runs = { iterations: sized(60, 5), time: 0, warmupIterations: sized(5, 1) };
+      bench(`at ${count(BASE)} projects (baseline)`, () => list(BASE, who, query), runs);
+      bench(`at ${count(LARGE)} projects`, () => list(LARGE, who, query), runs);
     });
   }
 }

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { Checkouts } from '../server/agent/checkouts/checkouts';
+import { sized } from './bench-scale';
 import { temporaryDirectory } from '../test/server/http-harness';
 import { startTestService, type TestService } from '../test/server/service/service-harness';
 
 const run = promisify(execFile);
-const CHECKOUTS = 20;
+const CHECKOUTS = sized(20, 4);
 let service: TestService;
 let work: ReturnType<typeof temporaryDirectory>;
 let checkouts: Checkouts;
@@ -64,11 +65,11 @@ afterAll(async () => {
 });
 
 describe(`a status round of ${CHECKOUTS} checkouts where nothing changed`, () => {
-  bench('now: all statuses at once (one heads request, no fetch)', () => checkouts.statuses(roots).then(() => undefined), { iterations: 10, time: 0 });
+  bench('now: all statuses at once (one heads request, no fetch)', () => checkouts.statuses(roots).then(() => undefined), { iterations: sized(10, 2), time: 0 });
   bench('each status on its own (a heads request each, no fetch)', async () => {
     for (const root of roots) {
       await checkouts.status(root);
     }
-  }, { iterations: 10, time: 0 });
-  bench('baseline, as before: a git fetch per checkout', fetchEach, { iterations: 10, time: 0 });
+  }, { iterations: sized(10, 2), time: 0 });
+  bench('baseline, as before: a git fetch per checkout', fetchEach, { iterations: sized(10, 2), time: 0 });
 });

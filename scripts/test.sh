@@ -41,6 +41,9 @@ source scripts/test-postgres.sh
 step "vitest (service suites on SQLite and PostgreSQL)"
 npx vitest run
 
+step "Benchmarks, small size (a smoke test: figures printed, no timing asserted)"
+node scripts/bench-smoke.mjs
+
 step "pytest"
 .venv/bin/pytest -q -p no:cacheprovider
 
