@@ -1,4 +1,4 @@
-// `hubshare status`: where a checkout stands against its project (fetches first).
+// `hubshare status`: where a checkout stands against its project (fetching only when it moved).
 import type { CheckoutGit } from '../git/git-runner';
 import { callService } from '../service-client';
 import type { CheckoutContext } from './checkout-context';
@@ -39,7 +39,7 @@ export async function status(context: CheckoutContext, dir: string, known?: Know
     const remote = await context.remoteOf(root);
     const git = context.git(root, remote);
     const project = describeRemote(remote);
-    let files = await workingState(context, git, root);
+    const files = await workingState(context, git, root);
     if (files.conflicts.length > 0 || pullInProgress(root)) {
       return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts: files.conflicts, lastChange: (await trackingState(git)).lastChange };
     }
@@ -47,9 +47,9 @@ export async function status(context: CheckoutContext, dir: string, known?: Know
     const heads = remote.kind === 'project' ? (known ?? (await headsOf(context, [remote.project]))) : new Map<string, string | null>();
     const unchanged = remote.kind === 'project' && heads.has(remote.project) && heads.get(remote.project) === tracking.commit;
     if (!unchanged) {
+      // A fetch moves only the tracking ref: the files and HEAD are as just read.
       await context.fetch(git, remote);
       tracking = await trackingState(git);
-      files = await workingState(context, git, root);
     }
     const { ahead, behind } = await aheadBehind(git, files.head, tracking.commit);
     const changed = files.changed;
