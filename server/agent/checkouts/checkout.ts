@@ -110,7 +110,7 @@ function undoNewFolder(root: string, created: boolean): void {
   }
 }
 
-/** The bytes under a folder (for the clone size cap); links are not followed. */
+/** The bytes under a folder (for the clone size cap, while git writes into it); links are not followed. */
 function folderSize(dir: string): number {
   let total = 0;
   let entries;
@@ -124,7 +124,9 @@ function folderSize(dir: string): number {
     if (entry.isDirectory()) {
       total += folderSize(path);
     } else if (entry.isFile()) {
-      total += lstatSync(path).size;
+      // git renames and removes files while it works (a `.lock` becomes the file it locked):
+      // one gone between the listing and this look counts nothing.
+      total += lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
     }
   }
   return total;
