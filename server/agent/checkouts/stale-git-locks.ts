@@ -69,7 +69,7 @@ export function recoverStaleGitLocks(root: string): string[] {
   if (running === true) {
     return [];
   }
-  const stale = running === false ? locks : locks.filter(lock => Date.now() - statSync(lock).mtimeMs > STALE_AFTER_MS);
+  const stale = running === false ? locks : locks.filter(lock => Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_AFTER_MS);
   for (const lock of stale) {
     rmSync(lock, { force: true });
   }
