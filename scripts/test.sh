@@ -41,9 +41,6 @@ source scripts/test-postgres.sh
 step "vitest (service suites on SQLite and PostgreSQL)"
 npx vitest run
 
-step "Benchmarks, small size (a smoke test: figures printed, no timing asserted)"
-node scripts/bench-smoke.mjs
-
 step "pytest"
 .venv/bin/pytest -q -p no:cacheprovider
 
@@ -52,5 +49,9 @@ npx playwright test --config ui-tests/playwright.config.ts
 
 step "Playwright on a real JupyterHub (Debian's jupyterhub, installed if missing)"
 npx playwright test --config ui-tests/hub/playwright.hub.config.ts
+
+# Last, so that nothing the benchmarks start can weigh on the UI tests' timing.
+step "Benchmarks, small size (a smoke test: figures printed, no timing asserted)"
+node scripts/bench-smoke.mjs
 
 step "All checks passed"
