@@ -120,10 +120,7 @@ export async function abortPull(context: CheckoutContext, dir: string): Promise<
 export async function version(context: CheckoutContext, dir: string, path: string, side: 'mine' | 'theirs'): Promise<Buffer> {
   const root = context.requireCheckout(dir);
   const git = context.git(root);
-  const conflict = (await context.conflicts(git)).find(candidate => candidate.path === path);
-  if (!conflict) {
-    throw new BadRequest(`${path} is not a file waiting for a pick.`, 'not_conflicted');
-  }
+  const conflict = await waitingFile(context, root, path);
   if (side === 'theirs' && conflict.kind === 'deleted-by-them') {
     throw new NotFound(`${path} was deleted on the other side.`, 'deleted_by_them');
   }

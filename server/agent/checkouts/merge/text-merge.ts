@@ -32,15 +32,20 @@ export async function mergeText(git: CheckoutGit, scratchParent: string, base: B
   if (!isText(base) || !isText(mine) || !isText(theirs)) {
     return null;
   }
+  // Exit code: 0 merged, N > 0 the number of overlapping hunks, negative (255) an error.
+  const { code, stdout } = await mergeFile(git, scratchParent, { base, mine, theirs }, []);
+  return code === 0 ? stdout : null;
+}
+
+/** `git merge-file -p` on scratch copies of the three versions inside `scratchParent`, removed after. */
+async function mergeFile(git: CheckoutGit, scratchParent: string, versions: { base: Buffer; mine: Buffer; theirs: Buffer }, options: readonly string[]): Promise<{ code: number; stdout: Buffer }> {
   const scratch = mkdtempSync(join(scratchParent, 'merge-'));
   try {
     const files = { mine: join(scratch, 'mine'), base: join(scratch, 'base'), theirs: join(scratch, 'theirs') };
-    writeFileSync(files.mine, mine);
-    writeFileSync(files.base, base);
-    writeFileSync(files.theirs, theirs);
-    // Exit code: 0 merged, N > 0 the number of overlapping hunks, negative (255) an error.
-    const { code, stdout } = await git.answer(['merge-file', '-p', '--', files.mine, files.base, files.theirs]);
-    return code === 0 ? stdout : null;
+    writeFileSync(files.mine, versions.mine);
+    writeFileSync(files.base, versions.base);
+    writeFileSync(files.theirs, versions.theirs);
+    return await git.answer(['merge-file', '-p', ...options, '--', files.mine, files.base, files.theirs]);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -78,20 +83,9 @@ async function mergePieces(git: CheckoutGit, scratchParent: string, base: Buffer
     return null;
   }
   const size = markerSize([base, mine, theirs]);
-  const scratch = mkdtempSync(join(scratchParent, 'merge-'));
-  let output: Buffer;
-  try {
-    const files = { mine: join(scratch, 'mine'), base: join(scratch, 'base'), theirs: join(scratch, 'theirs') };
-    writeFileSync(files.mine, mine);
-    writeFileSync(files.base, base);
-    writeFileSync(files.theirs, theirs);
-    const { code, stdout } = await git.answer(['merge-file', '-p', '--diff3', `--marker-size=${size}`, '-L', 'mine', '-L', 'base', '-L', 'theirs', '--', files.mine, files.base, files.theirs]);
-    if (code < 0 || code > 127) {
-      return null;
-    }
-    output = stdout;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+  const { code, stdout: output } = await mergeFile(git, scratchParent, { base, mine, theirs }, ['--diff3', `--marker-size=${size}`, '-L', 'mine', '-L', 'base', '-L', 'theirs']);
+  if (code < 0 || code > 127) {
+    return null;
   }
   const marker = (char: string) => new RegExp(`^${char.repeat(size)}( |\\r?\\n|$)`);
   const [open, baseMark, middle, close] = [marker('<'), marker('\\|'), marker('='), marker('>')];
