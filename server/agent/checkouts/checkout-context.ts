@@ -12,7 +12,7 @@ import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, pullInProgr
 import { describeRemote, isLoopbackUrl, parseCloneUrl, parseProjectPath, type Remote } from './remote';
 
 /** What `git status` calls each way a file waits for a pick. */
-export const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
+const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
   UU: 'both-changed',
   AA: 'both-added',
   DU: 'deleted-by-me',
@@ -20,6 +20,16 @@ export const UNMERGED_KINDS: Record<string, ConflictKind | undefined> = {
   AU: 'both-added',
   UA: 'both-added'
 };
+
+/** The waiting file an unmerged entry of `git status --porcelain=v2` names (`u XY sub m1 m2 m3 mW h1 h2 h3 path`), or null. */
+export function conflictOf(entry: string): ConflictedFile | null {
+  if (!entry.startsWith('u ')) {
+    return null;
+  }
+  const fields = entry.split(' ');
+  const kind = UNMERGED_KINDS[fields[1]];
+  return kind ? { path: fields.slice(10).join(' '), kind } : null;
+}
 
 export class CheckoutContext {
   constructor(
@@ -167,19 +177,10 @@ export class CheckoutContext {
   /** The files a stopped pull waits on, by path. */
   async conflicts(git: CheckoutGit): Promise<ConflictedFile[]> {
     const out = await git.run(['status', '--porcelain=v2', '-z', '--untracked-files=no']);
-    const conflicts: ConflictedFile[] = [];
-    for (const entry of out.split('\0')) {
-      if (!entry.startsWith('u ')) {
-        continue;
-      }
-      const fields = entry.split(' ');
-      const kind = UNMERGED_KINDS[fields[1]];
-      const path = fields.slice(10).join(' ');
-      if (kind) {
-        conflicts.push({ path, kind });
-      }
-    }
-    return conflicts.sort((a, b) => a.path.localeCompare(b.path));
+    return out
+      .split('\0')
+      .flatMap(entry => conflictOf(entry) ?? [])
+      .sort((a, b) => a.path.localeCompare(b.path));
   }
 
   /** Undoes a commit this operation made, keeping the files as they are. */

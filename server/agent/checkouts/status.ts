@@ -5,7 +5,7 @@ import type { CheckoutContext } from './checkout-context';
 import { withCheckoutLock } from './checkout-lock';
 import { type CheckoutState, type CheckoutStatus, type ConflictedFile, TRACKING } from './checkout-types';
 import { pullInProgress } from './layout';
-import { UNMERGED_KINDS } from './checkout-context';
+import { conflictOf } from './checkout-context';
 import { describeRemote } from './remote';
 
 /** Where projects' main branches are on the service (null: no push yet); unreadable ones are absent. */
@@ -78,9 +78,9 @@ async function workingState(context: CheckoutContext, git: CheckoutGit, root: st
       result.changed.push(fields.slice(9).join(' '));
       index += 1;
     } else if (entry.startsWith('u ')) {
-      const kind = UNMERGED_KINDS[fields[1]];
-      if (kind) {
-        result.conflicts.push({ path: fields.slice(10).join(' '), kind });
+      const conflict = conflictOf(entry);
+      if (conflict) {
+        result.conflicts.push(conflict);
       }
     } else if (entry.startsWith('? ')) {
       result.changed.push(entry.slice(2));
