@@ -2,38 +2,20 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { FilterBox, ReactWidget, refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { projectsIcon } from '../icons';
-import { type CheckoutSummary, type ConnectionState, filteredListing, hubShareProject, type Listing, type ProjectSummary } from '../model/agent-status';
-import { badgeOf, canPush, type CheckoutStatus } from '../model/checkout-status';
+import { type ConnectionState, type Listing, shownListing } from '../model/agent-status';
 import type { ConnectionModel } from '../model/connection-model';
-import { LastChangeView, StatusBadgeView } from './status-badge';
-import { VirtualList, type VirtualRowProps } from './virtual-list';
+import type { ProjectSection as ProjectSectionName } from '../model/project-lists';
+import { type CheckoutActions, CheckoutRow, type ProjectActions, RowButton } from './panel-rows';
+import { ProjectSection, ROW_HEIGHTS, Section } from './panel-sections';
 
-/** What a checkout row can start; each returns when the operation has finished (or failed). */
-export interface CheckoutActions {
-  push(path: string): Promise<void>;
-  pull(path: string): Promise<void>;
-  /** Opens the conflict picker of a checkout whose pull waits for picks. */
-  resolve(path: string): Promise<void>;
-  /** The Share dialog of the checkout's project. */
-  share(path: string): void;
-  /** The Publish dialog for a folder cloned from a URL (which has no project to push to yet). */
-  publish(path: string): void;
-  /** Shows the checkout's folder in the file browser. */
-  openFolder(path: string): void;
-  /** The history of the checkout's project (`owner/name`). */
-  history(project: string): void;
-}
+export type { CheckoutActions, ProjectActions } from './panel-rows';
 
-/** What a project row (or the Teams section) can open. */
-export interface ProjectActions {
-  /** Its files, read-only, without a pull. */
-  browse(project: string): void;
-  history(project: string): void;
-  /** The Check out dialog, with this project chosen. */
-  checkOut(project: string): void;
-  /** The Share dialog (offered on projects the user administers). */
-  share(project: string): void;
-  manageTeams(): void;
+/** How the panel reads on in the project lists: the model's paging, without the model. */
+export interface ProjectPaging {
+  /** The next page of a section (also: try a failed one again). */
+  loadMore(section: ProjectSectionName): void;
+  /** The filter's text, for sections too long to filter in the panel. */
+  filter(query: string): void;
 }
 
 interface ViewProps {
@@ -42,6 +24,8 @@ interface ViewProps {
   onRefresh: () => void;
   actions?: CheckoutActions;
   projectActions?: ProjectActions;
+  /** Without it the lists are taken as whole (nothing more to read, the filter stays in the panel). */
+  paging?: ProjectPaging;
 }
 
 /** The connection line at the top of the panel: a coloured dot, a headline and a detail. */
@@ -81,141 +65,11 @@ function ConnectionSummary({ state, trans }: Omit<ViewProps, 'onRefresh'>): JSX.
   );
 }
 
-/** One titled section of the panel: a heading and its list, or nothing when empty. */
-/** Rows of a long section are this tall (px), so it can render only those in view. */
-const ROW_HEIGHTS = { checkout: 72, project: 52 };
-const MAX_SECTION_HEIGHT = 520;
-
-function Section({
-  title,
-  children,
-  count,
-  showEmpty = false,
-  rowHeight
-}: {
-  title: string;
-  count: number;
-  children: React.ReactNode;
-  /** Shown even with nothing to count (it holds an action). */
-  showEmpty?: boolean;
-  /** Set for sections of uniform rows: long ones then render only the rows in view. */
-  rowHeight?: number;
-}): JSX.Element | null {
-  if (count === 0 && !showEmpty) {
-    return null;
-  }
-  const id = `jp-HubShare-section-${title.replace(/\W+/g, '-').toLowerCase()}`;
-  return (
-    <section className="jp-HubShare-section" aria-labelledby={id}>
-      <h3 className="jp-HubShare-sectionTitle" id={id}>
-        {title} <span className="jp-HubShare-count">{count}</span>
-      </h3>
-      {rowHeight && Array.isArray(children) ? (
-        <VirtualList rows={children as React.ReactElement<VirtualRowProps>[]} rowHeight={rowHeight} maxHeight={MAX_SECTION_HEIGHT} label={title} />
-      ) : (
-        <ul className="jp-HubShare-list">{children}</ul>
-      )}
-    </section>
-  );
-}
-
-function ProjectRow({
-  project,
-  trans,
-  actions,
-  itemProps
-}: { project: ProjectSummary; trans: TranslationBundle; actions?: ProjectActions } & VirtualRowProps): JSX.Element {
-  const level = { read: trans.__('can read'), write: trans.__('can push'), admin: trans.__('admin') }[project.myLevel];
-  const full = `${project.owner}/${project.name}`;
-  return (
-    <li className="jp-HubShare-row" title={project.description || undefined} {...itemProps}>
-      <span className="jp-HubShare-rowName">{full}</span>
-      <span className="jp-HubShare-rowDetail">
-        {level} · {project.visibility === 'hub' ? trans.__('everyone on the hub') : trans.__('private')}
-      </span>
-      {actions && (
-        <span className="jp-HubShare-rowActions">
-          <RowButton label={trans.__('Check out…')} ariaLabel={trans.__('Check out %1', full)} disabled={false} onClick={() => actions.checkOut(full)} />
-          <RowButton label={trans.__('Browse')} ariaLabel={trans.__('Browse %1 without checking out', full)} disabled={false} onClick={() => actions.browse(full)} />
-          <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', full)} disabled={false} onClick={() => actions.history(full)} />
-          {project.myLevel === 'admin' && (
-            <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', full)} disabled={false} onClick={() => actions.share(full)} />
-          )}
-        </span>
-      )}
-    </li>
-  );
-}
-
-/** A small text button on a row, labelled for screen readers with what it acts on. */
-function RowButton(props: { label: string; ariaLabel: string; disabled: boolean; onClick: () => void }): JSX.Element {
-  return (
-    <button type="button" className="jp-HubShare-textButton" disabled={props.disabled} aria-label={props.ariaLabel} onClick={props.onClick}>
-      {props.label}
-    </button>
-  );
-}
-
-function CheckoutRow({
-  checkout,
-  status,
-  trans,
-  actions,
-  itemProps
-}: {
-  checkout: CheckoutSummary;
-  status: CheckoutStatus | undefined;
-  trans: TranslationBundle;
-  actions?: CheckoutActions;
-} & VirtualRowProps): JSX.Element {
-  const [busy, setBusy] = React.useState(false);
-  const name = checkout.path || trans.__('(the root folder)');
-  // Known once its status is: a HubShare project (`owner/name`), not a clone from a URL.
-  const project = hubShareProject(status?.project);
-  // Gone or unshared: the files stay, Pull can be tried again (and says why not), nothing else applies.
-  const lost = status?.state === 'no-access';
-  const pushable = canPush(checkout, status);
-  // One operation at a time per row: the buttons stay disabled until it has finished.
-  const run = (operation: (path: string) => Promise<void>) => {
-    setBusy(true);
-    void operation(checkout.path).finally(() => setBusy(false));
-  };
-  return (
-    <li className="jp-HubShare-row" data-path={checkout.path} {...itemProps}>
-      <span className="jp-HubShare-rowName">{name}</span>
-      <StatusBadgeView badge={badgeOf(checkout, status)} trans={trans} />
-      {actions && (
-        <span className="jp-HubShare-rowActions">
-          {checkout.conflicted ? (
-            <RowButton label={trans.__('Resolve…')} ariaLabel={trans.__('Resolve conflicts in %1', name)} disabled={busy} onClick={() => run(actions.resolve)} />
-          ) : (
-            <>
-              <RowButton label={trans.__('Pull')} ariaLabel={trans.__('Pull %1', name)} disabled={busy} onClick={() => run(actions.pull)} />
-              {pushable && (
-                <RowButton label={trans.__('Push')} ariaLabel={trans.__('Push %1', name)} disabled={busy} onClick={() => run(actions.push)} />
-              )}
-            </>
-          )}
-          {pushable && <RowButton label={trans.__('Share…')} ariaLabel={trans.__('Share %1', name)} disabled={false} onClick={() => actions.share(checkout.path)} />}
-          {checkout.source === 'url' && (
-            <RowButton label={trans.__('Publish…')} ariaLabel={trans.__('Publish %1 as a project', name)} disabled={busy} onClick={() => actions.publish(checkout.path)} />
-          )}
-          <RowButton label={trans.__('Open')} ariaLabel={trans.__('Open the folder %1', name)} disabled={false} onClick={() => actions.openFolder(checkout.path)} />
-          {project && !lost && (
-            <RowButton label={trans.__('History')} ariaLabel={trans.__('Show the history of %1', name)} disabled={false} onClick={() => actions.history(project)} />
-          )}
-        </span>
-      )}
-      {status && <LastChangeView lastChange={status.lastChange} trans={trans} />}
-    </li>
-  );
-}
-
 /**
  * JupyterLab's filter box over the panel's lists. Its test is JupyterLab's own (the file
  * browser's); the box gets an accessible name, which FilterBox does not give it.
  */
-function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (keeps: (text: string) => boolean) => void }): JSX.Element {
+function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (keeps: (text: string) => boolean, query: string) => void }): JSX.Element {
   const inputRef = React.useRef<HTMLInputElement>(null);
   const label = trans.__('Filter projects and checkouts');
   const clearLabel = trans.__('Clear the filter');
@@ -235,7 +89,7 @@ function ListFilter({ trans, onChange }: { trans: TranslationBundle; onChange: (
     });
   }, [label, clearLabel]);
   const updateFilter = React.useCallback(
-    (test: (item: string) => unknown) => onChange(text => test(text) !== null),
+    (test: (item: string) => unknown, query?: string) => onChange(text => test(text) !== null, query ?? ''),
     [onChange]
   );
   return (
@@ -251,47 +105,68 @@ function Lists({
   teams,
   trans,
   actions,
-  projectActions
+  projectActions,
+  paging
 }: {
   listing: Listing;
   teams: string[];
   trans: TranslationBundle;
   actions?: CheckoutActions;
   projectActions?: ProjectActions;
+  paging?: ProjectPaging;
 }): JSX.Element {
-  const [keeps, setKeeps] = React.useState<(text: string) => boolean>(() => () => true);
-  const onFilterChange = React.useCallback((next: (text: string) => boolean) => setKeeps(() => next), []);
-  const listing = filteredListing(all, keeps);
-  const totalOf = (l: Listing) => l.checkouts.length + l.mine.length + l.sharedWithMe.length;
-  const total = totalOf(all);
+  const [filter, setFilter] = React.useState<{ keeps: (text: string) => boolean; query: string } | null>(null);
+  const onFilterChange = React.useCallback(
+    (keeps: (text: string) => boolean, query: string) => {
+      setFilter(query === '' ? null : { keeps, query });
+      paging?.filter(query);
+    },
+    [paging]
+  );
+  // The filter box goes with this view (the connection was lost): so does its filter.
+  React.useEffect(() => () => paging?.filter(''), [paging]);
+  const loadMore = React.useMemo(
+    () => paging && { mine: () => paging.loadMore('mine'), sharedWithMe: () => paging.loadMore('sharedWithMe') },
+    [paging]
+  );
+  const listing = shownListing(all, filter?.keeps ?? null);
+  const total = all.checkouts.length + all.mine.length + all.sharedWithMe.length;
+  const busy = listing.mine.loading === 'search' || listing.sharedWithMe.loading === 'search';
+  const nothingShown = listing.checkouts.length + listing.mine.projects.length + listing.sharedWithMe.projects.length === 0;
   return (
     <div className="jp-HubShare-lists">
       {total > 0 && <ListFilter trans={trans} onChange={onFilterChange} />}
-      {total > 0 && totalOf(listing) === 0 && (
+      {total > 0 && nothingShown && !busy && (
         <p className="jp-HubShare-noMatch" role="status">
           {trans.__('Nothing matches the filter.')}
         </p>
       )}
-      {listing.problem && (
+      {all.problem && (
         <div className="jp-HubShare-problem" role="alert">
-          {trans.__('Your projects could not be listed: %1', listing.problem)}
+          {trans.__('Your projects could not be listed: %1', all.problem)}
         </div>
       )}
       <Section title={trans.__('On this server')} count={listing.checkouts.length} rowHeight={ROW_HEIGHTS.checkout}>
         {listing.checkouts.map(checkout => (
-          <CheckoutRow key={checkout.path} checkout={checkout} status={listing.statuses[checkout.path]} trans={trans} actions={actions} />
+          <CheckoutRow key={checkout.path} checkout={checkout} status={all.statuses[checkout.path]} trans={trans} actions={actions} />
         ))}
       </Section>
-      <Section title={trans.__('Shared with me')} count={listing.sharedWithMe.length} rowHeight={ROW_HEIGHTS.project}>
-        {listing.sharedWithMe.map(project => (
-          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
-        ))}
-      </Section>
-      <Section title={trans.__('My projects')} count={listing.mine.length} rowHeight={ROW_HEIGHTS.project}>
-        {listing.mine.map(project => (
-          <ProjectRow key={`${project.owner}/${project.name}`} project={project} trans={trans} actions={projectActions} />
-        ))}
-      </Section>
+      <ProjectSection
+        title={trans.__('Shared with me')}
+        shown={listing.sharedWithMe}
+        trans={trans}
+        actions={projectActions}
+        resetKey={filter?.query ?? ''}
+        onLoadMore={loadMore?.sharedWithMe}
+      />
+      <ProjectSection
+        title={trans.__('My projects')}
+        shown={listing.mine}
+        trans={trans}
+        actions={projectActions}
+        resetKey={filter?.query ?? ''}
+        onLoadMore={loadMore?.mine}
+      />
       <Section title={trans.__('Teams')} count={teams.length} showEmpty={!!projectActions}>
         {teams.map(team => (
           <li key={team} className="jp-HubShare-row">
@@ -306,7 +181,7 @@ function Lists({
           </li>
         )}
       </Section>
-      {total === 0 && !listing.problem && (
+      {total === 0 && !all.problem && (
         <div className="jp-HubShare-empty">
           <projectsIcon.react className="jp-HubShare-emptyIcon" tag="span" elementSize="xlarge" />
           <p className="jp-HubShare-emptyTitle">{trans.__('Nothing shared yet')}</p>
@@ -323,12 +198,21 @@ function Lists({
 }
 
 /** What the panel shows under the connection line. */
-function Body({ state, trans, actions, projectActions }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
+function Body({ state, trans, actions, projectActions, paging }: Omit<ViewProps, 'onRefresh'>): JSX.Element | null {
   if (state.kind === 'checking') {
     return null;
   }
   if (state.kind === 'connected') {
-    return <Lists listing={state.listing} teams={state.status.service.user?.teams ?? []} trans={trans} actions={actions} projectActions={projectActions} />;
+    return (
+      <Lists
+        listing={state.listing}
+        teams={state.status.service.user?.teams ?? []}
+        trans={trans}
+        actions={actions}
+        projectActions={projectActions}
+        paging={paging}
+      />
+    );
   }
   return (
     <div className="jp-HubShare-empty">
@@ -339,7 +223,7 @@ function Body({ state, trans, actions, projectActions }: Omit<ViewProps, 'onRefr
 }
 
 /** The whole panel, for one connection state. */
-export function ProjectsView({ state, trans, onRefresh, actions, projectActions }: ViewProps): JSX.Element {
+export function ProjectsView({ state, trans, onRefresh, actions, projectActions, paging }: ViewProps): JSX.Element {
   return (
     <div className="jp-HubShare-panelBody">
       <div className="jp-HubShare-header">
@@ -355,7 +239,7 @@ export function ProjectsView({ state, trans, onRefresh, actions, projectActions 
         </button>
       </div>
       <ConnectionSummary state={state} trans={trans} />
-      <Body state={state} trans={trans} actions={actions} projectActions={projectActions} />
+      <Body state={state} trans={trans} actions={actions} projectActions={projectActions} paging={paging} />
     </div>
   );
 }
@@ -377,8 +261,8 @@ function useConnectionState(model: ConnectionModel): ConnectionState {
   return state;
 }
 
-/** Connects `ProjectsView` to the model. */
-function ConnectedProjectsView({
+/** Connects `ProjectsView` to the model: its state, and its paging of the project lists. */
+export function ConnectedProjectsView({
   model,
   trans,
   actions,
@@ -390,7 +274,13 @@ function ConnectedProjectsView({
   projectActions?: ProjectActions;
 }): JSX.Element {
   const state = useConnectionState(model);
-  return <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} actions={actions} projectActions={projectActions} />;
+  const paging = React.useMemo<ProjectPaging>(
+    () => ({ loadMore: section => void model.loadMoreProjects(section), filter: query => void model.filterProjects(query) }),
+    [model]
+  );
+  return (
+    <ProjectsView state={state} trans={trans} onRefresh={() => void model.refresh()} actions={actions} projectActions={projectActions} paging={paging} />
+  );
 }
 
 /** The "Projects" sidebar panel: a Lumino widget rendering `ProjectsView` from the model. */

@@ -1,4 +1,5 @@
 import type { CheckoutStatus } from './checkout-status';
+import { type ListProgress, type ProjectSection, shownProjects, type ShownProjects, WHOLE_LIST } from './project-lists';
 
 /** `GET /hubshare/api/status`, as the agent answers it. */
 export interface AgentStatus {
@@ -35,11 +36,15 @@ export interface CheckoutSummary {
 /** What the user has, once connected. */
 export interface Listing {
   checkouts: CheckoutSummary[];
+  /** Their own projects, as far as they have been read (page by page, `model/project-lists.ts`). */
   mine: ProjectSummary[];
+  /** Others' projects they can read, likewise. */
   sharedWithMe: ProjectSummary[];
+  /** How far each of the two has been read, and the filter's results for one longer than that. */
+  progress: Record<ProjectSection, ListProgress>;
   /** The last full status of each checkout, by path; read less often than the lists (it fetches). */
   statuses: Readonly<Record<string, CheckoutStatus>>;
-  /** Set when the lists could not be read (the connection itself is fine). */
+  /** Set when the lists could not be read (the connection itself is fine); what was read before stays. */
   problem: string | null;
 }
 
@@ -68,36 +73,46 @@ export function connectionStateOf(status: AgentStatus, listing?: Listing): Conne
 
 /** A listing with nothing in it, and the reason when it could not be read. */
 export function emptyListing(problem: string | null): Listing {
-  return { checkouts: [], mine: [], sharedWithMe: [], statuses: {}, problem };
-}
-
-/** Splits the readable projects into mine and shared with me; keeps the statuses of checkouts still there. */
-export function listingOf(
-  userName: string,
-  projects: readonly ProjectSummary[],
-  checkouts: readonly CheckoutSummary[],
-  statuses: Readonly<Record<string, CheckoutStatus>> = {}
-): Listing {
-  return {
-    checkouts: [...checkouts],
-    mine: projects.filter(project => project.owner === userName),
-    sharedWithMe: projects.filter(project => project.owner !== userName),
-    statuses: Object.fromEntries(checkouts.filter(c => c.path in statuses).map(c => [c.path, statuses[c.path]])),
-    problem: null
-  };
+  return { checkouts: [], mine: [], sharedWithMe: [], progress: { mine: WHOLE_LIST, sharedWithMe: WHOLE_LIST }, statuses: {}, problem };
 }
 
 /**
- * The rows whose text the filter keeps: checkouts by folder, projects by owner/name and
- * description. `keeps` is the filter box's test (JupyterLab's own matching).
+ * A listing of these checkouts and project lists (whole ones unless their progress says
+ * otherwise); keeps the statuses of checkouts still there.
  */
-export function filteredListing(listing: Listing, keeps: (text: string) => boolean): Listing {
-  const keepsProject = (project: ProjectSummary) => keeps(`${project.owner}/${project.name}`) || (project.description !== '' && keeps(project.description));
+export function listingOf(
+  checkouts: readonly CheckoutSummary[],
+  projects: Pick<Listing, 'mine' | 'sharedWithMe'> & Partial<Pick<Listing, 'progress'>>,
+  statuses: Readonly<Record<string, CheckoutStatus>> = {},
+  problem: string | null = null
+): Listing {
   return {
-    ...listing,
-    checkouts: listing.checkouts.filter(checkout => keeps(checkout.path)),
-    mine: listing.mine.filter(keepsProject),
-    sharedWithMe: listing.sharedWithMe.filter(keepsProject)
+    checkouts: [...checkouts],
+    mine: projects.mine,
+    sharedWithMe: projects.sharedWithMe,
+    progress: projects.progress ?? { mine: WHOLE_LIST, sharedWithMe: WHOLE_LIST },
+    statuses: Object.fromEntries(checkouts.filter(c => c.path in statuses).map(c => [c.path, statuses[c.path]])),
+    problem
+  };
+}
+
+/** What the panel shows of a listing under its filter. */
+export interface ShownListing {
+  checkouts: CheckoutSummary[];
+  mine: ShownProjects;
+  sharedWithMe: ShownProjects;
+}
+
+/**
+ * The rows the filter keeps: checkouts by folder; projects as `shownProjects` says (by owner/name
+ * and description where they are, or the service's results for a long list). `keeps` is the filter
+ * box's test (JupyterLab's own matching), null without a filter.
+ */
+export function shownListing(listing: Listing, keeps: ((text: string) => boolean) | null): ShownListing {
+  return {
+    checkouts: keeps ? listing.checkouts.filter(checkout => keeps(checkout.path)) : listing.checkouts,
+    mine: shownProjects(listing.mine, listing.progress.mine, keeps),
+    sharedWithMe: shownProjects(listing.sharedWithMe, listing.progress.sharedWithMe, keeps)
   };
 }
 

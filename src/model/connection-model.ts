@@ -8,15 +8,24 @@ import {
   connectionStateOf,
   emptyListing,
   type Listing,
-  listingOf,
-  type ProjectSummary
+  listingOf
 } from './agent-status';
 import { type CheckoutStatus, noAccessStatus } from './checkout-status';
+import {
+  FILTER_DELAY,
+  PAGE_SIZE,
+  type ProjectPage,
+  type ProjectPageRequest,
+  projectPageQuery,
+  ProjectLists,
+  type ProjectSection
+} from './project-lists';
 
 /** The agent calls the model makes; injected so the model can be tested without a server. */
 export interface AgentApi {
   status(): Promise<AgentStatus>;
-  projects(): Promise<ProjectSummary[]>;
+  /** One page of the projects the user can read. */
+  projects(request: ProjectPageRequest): Promise<ProjectPage>;
   /** The checkouts on this server, without the network. */
   checkouts(): Promise<CheckoutSummary[]>;
   /** One checkout's full status; the agent fetches from the service first (unless it is conflicted). */
@@ -37,7 +46,7 @@ export interface CheckoutStatusAnswer {
 
 export const agentApi: AgentApi = {
   status: () => requestAPI<AgentStatus>('api/status'),
-  projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
+  projects: request => requestAPI<ProjectPage>(`api/projects?${projectPageQuery(request)}`),
   checkouts: async () => (await requestAPI<{ checkouts: CheckoutSummary[] }>('api/checkouts')).checkouts,
   checkoutStatus: path => requestAPI<CheckoutStatus>(`api/checkouts/status?path=${encodeURIComponent(path)}`),
   checkoutStatuses: async () => (await requestAPI<{ statuses: CheckoutStatusAnswer[] }>('api/checkouts/statuses')).statuses
@@ -55,12 +64,20 @@ export interface RefreshIntervals {
   statuses: number;
 }
 
+/** How the project lists are read: rows per page, and the filter's pause before it asks the service (ms). */
+export interface PagingOptions {
+  pageSize: number;
+  filterDelay: number;
+}
+
 /**
  * Keeps the connection state (agent reachable, service reachable, signed in) and, once
  * connected, the user's checkouts and projects up to date by polling the agent, and tells views
- * when they change. Two cadences: the lists often (no fetch per checkout), every checkout's full
- * status (one request; a fetch only where the project moved) more slowly, and one checkout's
- * right after an operation on it.
+ * when they change. Two cadences: the lists often (no fetch per checkout; the projects' first
+ * pages only, see `ProjectLists`), every checkout's full status (one request; a fetch only where
+ * the project moved) more slowly, and one checkout's right after an operation on it. Further
+ * pages of projects are read when the panel scrolls to them, and a long list's filter asks the
+ * service.
  */
 export class ConnectionModel {
   private _state: ConnectionState = { kind: 'checking' };
@@ -71,11 +88,14 @@ export class ConnectionModel {
   private readonly operating = new Set<string>();
   /** Status reads under way, by checkout, so an operation can wait for the checkout's lock to be free. */
   private readonly reading = new Map<string, Promise<unknown>>();
+  private readonly projectLists: ProjectLists;
 
   constructor(
     private readonly api: AgentApi = agentApi,
-    intervals: RefreshIntervals = { lists: 30, statuses: 300 }
+    intervals: RefreshIntervals = { lists: 30, statuses: 300 },
+    paging: PagingOptions = { pageSize: PAGE_SIZE, filterDelay: FILTER_DELAY }
   ) {
+    this.projectLists = new ProjectLists(request => this.api.projects(request), () => this.projectsChanged(), paging);
     this.poll = new Poll({
       auto: true,
       factory: () => this.refreshOnce(),
@@ -143,6 +163,22 @@ export class ConnectionModel {
     }
   }
 
+  /**
+   * Reads the next page of a project section (of the filter's results in it, while they are
+   * shown); tries a page that failed again.
+   */
+  async loadMoreProjects(section: ProjectSection): Promise<void> {
+    await this.projectLists.loadMore(section);
+  }
+
+  /**
+   * The panel's filter text. A section longer than what has been read is then searched on the
+   * service once typing pauses; resolves once its results are read.
+   */
+  async filterProjects(query: string): Promise<void> {
+    await this.projectLists.filter(query);
+  }
+
   /** Changes how often the lists and the statuses are refreshed (from the settings). */
   setRefreshIntervals(intervals: RefreshIntervals): void {
     this.poll.frequency = { ...this.poll.frequency, interval: Math.max(5, intervals.lists) * 1000 };
@@ -152,6 +188,7 @@ export class ConnectionModel {
   dispose(): void {
     this.poll.dispose();
     this.statusPoll.dispose();
+    this.projectLists.dispose();
     Signal.clearData(this);
   }
 
@@ -161,7 +198,7 @@ export class ConnectionModel {
   }
 
   private async refreshOnce(): Promise<void> {
-    const previous = this._state.kind === 'connected' ? this._state.listing.statuses : {};
+    const previous = this._state.kind === 'connected' ? this._state.listing : emptyListing(null);
     let next: ConnectionState;
     try {
       const status = await this.api.status();
@@ -185,12 +222,28 @@ export class ConnectionModel {
     await this.readStatuses(stale.map(c => c.path));
   }
 
-  private async listing(userName: string, statuses: Listing['statuses']): Promise<Listing> {
-    try {
-      const [projects, checkouts] = await Promise.all([this.api.projects(), this.api.checkouts()]);
-      return listingOf(userName, projects, checkouts, statuses);
-    } catch (error) {
-      return emptyListing(messageOf(error));
+  /**
+   * The checkouts, and the first page of each project list (what was read after it stays). What
+   * cannot be read stays as it was, and the listing says why.
+   */
+  private async listing(userName: string, previous: Listing): Promise<Listing> {
+    let problem: string | null = null;
+    const [checkouts] = await Promise.all([
+      this.api.checkouts().catch((error: unknown) => {
+        problem = messageOf(error);
+        return previous.checkouts;
+      }),
+      this.projectLists.refresh(userName).catch((error: unknown) => {
+        problem ??= messageOf(error);
+      })
+    ]);
+    return listingOf(checkouts, this.projectLists.listed, previous.statuses, problem);
+  }
+
+  /** A page of projects arrived, was asked for or failed: the views show it. */
+  private projectsChanged(): void {
+    if (this._state.kind === 'connected') {
+      this.emit({ ...this._state, listing: { ...this._state.listing, ...this.projectLists.listed } });
     }
   }
 

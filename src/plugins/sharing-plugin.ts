@@ -120,7 +120,11 @@ export const sharingPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => connected(),
       execute: async args => {
         const lists = listing();
-        const projects = lists ? [...lists.sharedWithMe, ...lists.mine] : [];
+        // What the panel has read: its lists, and the filter's results (a row's Check out… can come from those).
+        const read = lists
+          ? [...lists.sharedWithMe, ...lists.mine, ...(lists.progress.sharedWithMe.matching?.projects ?? []), ...(lists.progress.mine.matching?.projects ?? [])]
+          : [];
+        const projects = [...new Map(read.map(project => [`${project.owner}/${project.name}`, project])).values()];
         if (projects.length === 0) {
           await showDialog({ title: trans.__('Nothing to check out'), body: trans.__('No project is shared with you yet.'), buttons: [Dialog.okButton()] });
           return;

@@ -14,6 +14,6 @@ export function manyProjects(count: number): ConnectionState {
     kind: 'connected',
     status: { version: '0.1.0', rootDir: '/home/alice', service: { url: 'http://service', reachable: true, user: { name: 'alice', admin: false }, problem: null } },
     userName: 'alice',
-    listing: listingOf('alice', projects, [])
+    listing: listingOf([], { mine: [], sharedWithMe: projects })
   };
 }

@@ -12,6 +12,7 @@ import type { CheckoutStatus } from '../../../src/model/checkout-status';
 vi.mock('@jupyterlab/ui-components', () => import('./ui-components-stub'));
 
 const trans = nullTranslator.load('jupyterlab_hubshare');
+const NO_PROJECTS = { mine: [], sharedWithMe: [] };
 const agentStatus: AgentStatus = {
   version: '0.1.0',
   rootDir: '/home/alice',
@@ -30,7 +31,7 @@ function connected(): ConnectionState {
     behind: status('behind', 'behind'),
     diverged: status('diverged', 'diverged')
   };
-  return { kind: 'connected', status: agentStatus, userName: 'alice', listing: listingOf('alice', [], checkouts, statuses) };
+  return { kind: 'connected', status: agentStatus, userName: 'alice', listing: listingOf(checkouts, NO_PROJECTS, statuses) };
 }
 
 const actions = { push: async () => undefined, pull: async () => undefined, resolve: async () => undefined, share: () => undefined, publish: () => undefined, openFolder: () => undefined, history: () => undefined };
@@ -69,7 +70,7 @@ describe('status badges on checkout rows', () => {
       kind: 'connected',
       status: agentStatus,
       userName: 'alice',
-      listing: listingOf('alice', [], [{ path: 'study', source: 'project', conflicted: false }], { study: { ...status('study', 'clean'), state: 'no-access' } })
+      listing: listingOf([{ path: 'study', source: 'project', conflicted: false }], NO_PROJECTS, { study: { ...status('study', 'clean'), state: 'no-access' } })
     };
     render(<ProjectsView state={state} trans={trans} onRefresh={() => undefined} actions={actions} />);
     expect(screen.getByText('No access').getAttribute('title')).toMatch(/no longer have access/);
@@ -86,7 +87,7 @@ describe('status badges on checkout rows', () => {
       kind: 'connected',
       status: agentStatus,
       userName: 'alice',
-      listing: listingOf('alice', [], [{ path: 'survey', source: 'url', conflicted: false }], {
+      listing: listingOf([{ path: 'survey', source: 'url', conflicted: false }], NO_PROJECTS, {
         survey: { ...status('survey', 'clean'), project: 'https://example.org/org/survey.git' }
       })
     };

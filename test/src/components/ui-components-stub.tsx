@@ -23,7 +23,7 @@ export function FilterBox(props: IFilterBoxProps): JSX.Element {
       placeholder={props.placeholder}
       onChange={event => {
         const query = event.target.value.toLowerCase();
-        props.updateFilter(item => (item.toLowerCase().includes(query) ? {} : null));
+        props.updateFilter(item => (item.toLowerCase().includes(query) ? {} : null), event.target.value);
       }}
     />
   );

@@ -5,6 +5,7 @@ import userEvent from '@testing-library/user-event';
 import * as React from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProjectsView } from '../../../src/components/projects-panel';
+import { VirtualList, type VirtualRowProps } from '../../../src/components/virtual-list';
 
 import { manyProjects } from './many-projects';
 
@@ -50,5 +51,23 @@ describe('long lists in the Projects panel', () => {
     render(<ProjectsView state={manyProjects(5)} trans={trans} onRefresh={() => undefined} />);
     expect(screen.queryByRole('group', { name: 'Shared with me' })).toBeNull();
     expect(screen.getAllByRole('listitem')).toHaveLength(5);
+  });
+
+  it('ask for more rows once scrolled within two screens of the end, and a short list at once', () => {
+    let asked = 0;
+    const Row = ({ text, itemProps }: { text: string } & VirtualRowProps) => <li {...itemProps}>{text}</li>;
+    const rows = (count: number) => Array.from({ length: count }, (_, index) => <Row key={index} text={`row ${index}`} />);
+    const onNearEnd = () => (asked += 1);
+    const { unmount } = render(<VirtualList rows={rows(200)} rowHeight={52} maxHeight={520} label="Long" onNearEnd={onNearEnd} />);
+    const list = screen.getByRole('group', { name: 'Long' });
+    list.scrollTop = 52 * 150;
+    fireEvent.scroll(list);
+    expect(asked).toBe(0);
+    list.scrollTop = 52 * 171;
+    fireEvent.scroll(list);
+    expect(asked).toBe(1);
+    unmount();
+    render(<VirtualList rows={rows(5)} rowHeight={52} maxHeight={520} label="Short" onNearEnd={onNearEnd} />);
+    expect(asked).toBe(2);
   });
 });

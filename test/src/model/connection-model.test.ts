@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type AgentStatus, connectionStateOf, filteredListing, hubShareProject, listingOf, type ProjectSummary } from '../../../src/model/agent-status';
+import { type AgentStatus, connectionStateOf, hubShareProject, listingOf, shownListing } from '../../../src/model/agent-status';
 import type { CheckoutStatus } from '../../../src/model/checkout-status';
 import { type AgentApi, ConnectionModel } from '../../../src/model/connection-model';
 import { HubShareRequestError } from '../../../src/request';
+import { PagedProjectsService, project, projectsOf } from './paged-projects';
 
 function status(service: Partial<AgentStatus['service']>): AgentStatus {
   return {
@@ -32,22 +33,15 @@ describe('connectionStateOf', () => {
   });
 });
 
-const project = (owner: string, name: string): ProjectSummary => ({
-  owner,
-  name,
-  description: '',
-  visibility: 'private',
-  myLevel: 'read',
-  updatedAt: '2026-01-01T00:00:00Z'
-});
-
 const INTERVALS = { lists: 30, statuses: 300 };
+/** Small pages, and the filter's pause left out: the model's paging is what these tests look at. */
+const PAGING = { pageSize: 3, filterDelay: 0 };
 
 /** An agent API answering with fixed values (the model under test is not about HTTP). */
 function api(overrides: Partial<AgentApi>): AgentApi {
   const answers: AgentApi = {
     status: async () => status({ user: { name: 'alice', admin: false } }),
-    projects: async () => [],
+    projects: async () => ({ projects: [], next: null }),
     checkouts: async () => [],
     checkoutStatus: async path => checkoutStatus(path, 'clean'),
     // As the agent answers it: each listed checkout's status (here from checkoutStatus), or its error.
@@ -71,30 +65,35 @@ function checkoutStatus(root: string, state: CheckoutStatus['state']): CheckoutS
 }
 
 describe('listingOf', () => {
-  it('splits readable projects into mine and shared with me', () => {
-    const listing = listingOf('alice', [project('alice', 'a'), project('bob', 'b')], [{ path: 'a', source: 'project', conflicted: false }]);
+  it('holds the checkouts and both project lists, whole unless their progress says otherwise', () => {
+    const listing = listingOf([{ path: 'a', source: 'project', conflicted: false }], { mine: [project('alice', 'a')], sharedWithMe: [project('bob', 'b')] });
     expect(listing.mine.map(p => p.name)).toEqual(['a']);
     expect(listing.sharedWithMe.map(p => p.name)).toEqual(['b']);
+    expect(listing.progress.sharedWithMe).toMatchObject({ next: null, started: true, matching: null });
     expect(listing.checkouts).toEqual([{ path: 'a', source: 'project', conflicted: false }]);
   });
 
   it('keeps the statuses of checkouts still listed and drops the others', () => {
     const statuses = { a: checkoutStatus('a', 'behind'), gone: checkoutStatus('gone', 'clean') };
-    expect(listingOf('alice', [], [{ path: 'a', source: 'project', conflicted: false }], statuses).statuses).toEqual({ a: statuses.a });
+    expect(listingOf([{ path: 'a', source: 'project', conflicted: false }], { mine: [], sharedWithMe: [] }, statuses).statuses).toEqual({ a: statuses.a });
   });
 });
 
-describe('filteredListing', () => {
+describe('shownListing', () => {
   it('keeps checkouts by folder and projects by owner/name or description', () => {
     const described = { ...project('bob', 'climate'), description: 'Rainfall survey' };
-    const listing = listingOf('alice', [project('alice', 'survey'), project('bob', 'notes'), described], [
-      { path: 'work/survey', source: 'project', conflicted: false },
-      { path: 'notes', source: 'project', conflicted: false }
-    ]);
-    const filtered = filteredListing(listing, text => text.toLowerCase().includes('survey'));
-    expect(filtered.checkouts.map(c => c.path)).toEqual(['work/survey']);
-    expect(filtered.mine.map(p => p.name)).toEqual(['survey']);
-    expect(filtered.sharedWithMe.map(p => p.name)).toEqual(['climate']);
+    const listing = listingOf(
+      [
+        { path: 'work/survey', source: 'project', conflicted: false },
+        { path: 'notes', source: 'project', conflicted: false }
+      ],
+      { mine: [project('alice', 'survey')], sharedWithMe: [project('bob', 'notes'), described] }
+    );
+    const shown = shownListing(listing, text => text.toLowerCase().includes('survey'));
+    expect(shown.checkouts.map(c => c.path)).toEqual(['work/survey']);
+    expect(shown.mine.projects.map(p => p.name)).toEqual(['survey']);
+    expect(shown.sharedWithMe.projects.map(p => p.name)).toEqual(['climate']);
+    expect(shownListing(listing, null).sharedWithMe.projects).toHaveLength(2);
   });
 });
 
@@ -103,7 +102,7 @@ describe('ConnectionModel', () => {
     const model = new ConnectionModel(
       api({
         status: async () => status({ user: { name: 'alice', admin: true } }),
-        projects: async () => [project('alice', 'mine'), project('bob', 'theirs')]
+        projects: new PagedProjectsService([project('alice', 'mine'), project('bob', 'theirs')]).read
       }),
       INTERVALS
     );
@@ -114,17 +113,57 @@ describe('ConnectionModel', () => {
     model.dispose();
   });
 
-  it('stays connected and says so when the lists cannot be read', async () => {
-    const model = new ConnectionModel(
-      api({
-        projects: async () => {
-          throw new HubShareRequestError(503, 'unreachable', 'The HubShare service stopped answering.');
-        }
-      }),
-      INTERVALS
-    );
+  it('stays connected and says so when the lists cannot be read, keeping what was read', async () => {
+    const service = new PagedProjectsService([project('alice', 'survey'), project('bob', 'notes')]);
+    const model = new ConnectionModel(api({ projects: service.read }), INTERVALS, PAGING);
+    await model.refresh();
+    service.failing = new HubShareRequestError(503, 'unreachable', 'The HubShare service stopped answering.');
     await model.refresh();
     expect(model.state).toMatchObject({ kind: 'connected', listing: { problem: 'The HubShare service stopped answering.' } });
+    expect(model.state.kind === 'connected' && model.state.listing.sharedWithMe.map(p => p.name)).toEqual(['notes']);
+    service.failing = null;
+    await model.refresh();
+    expect(model.state).toMatchObject({ kind: 'connected', listing: { problem: null } });
+    model.dispose();
+  });
+
+  it('reads each project section by pages: the first on every round, further ones when the panel asks', async () => {
+    const service = new PagedProjectsService([...projectsOf('alice', 2), ...projectsOf('bob', 8)]);
+    const model = new ConnectionModel(api({ projects: service.read }), INTERVALS, PAGING);
+    const shared = () => (model.state.kind === 'connected' ? model.state.listing.sharedWithMe.map(p => p.name) : []);
+    await model.refresh();
+    expect(service.takeRequests().sort()).toEqual(['mine -', 'shared -']);
+    expect(shared()).toEqual(['project-0000', 'project-0001', 'project-0002']);
+
+    const emitted: number[] = [];
+    model.stateChanged.connect((_, state) => emitted.push(state.kind === 'connected' ? state.listing.sharedWithMe.length : -1));
+    await model.loadMoreProjects('sharedWithMe');
+    await model.loadMoreProjects('sharedWithMe');
+    expect(shared()).toHaveLength(8);
+    expect(emitted).toEqual([3, 6, 6, 8]); // asked for (loading), arrived; twice
+    service.takeRequests();
+
+    // A round of the lists' cadence reads the two first pages, not the pages read since.
+    await model.refresh();
+    expect(service.takeRequests().sort()).toEqual(['mine -', 'shared -']);
+    expect(shared()).toHaveLength(8);
+    model.dispose();
+  });
+
+  it('searches a long section on the service for the filter, and says when a page of it fails', async () => {
+    const service = new PagedProjectsService(projectsOf('bob', 10));
+    const model = new ConnectionModel(api({ projects: service.read }), INTERVALS, PAGING);
+    await model.refresh();
+    service.takeRequests();
+    await model.filterProjects('project-000');
+    expect(service.takeRequests()).toEqual(['shared - project-000']);
+    const progress = () => (model.state.kind === 'connected' ? model.state.listing.progress.sharedWithMe : null);
+    expect(progress()?.matching?.projects.map(p => p.name)).toEqual(['project-0000', 'project-0001', 'project-0002']);
+
+    service.failing = new Error('The HubShare service stopped answering.');
+    await model.loadMoreProjects('sharedWithMe');
+    expect(progress()?.matching).toMatchObject({ problem: 'The HubShare service stopped answering.', loading: false });
+    expect(progress()?.matching?.projects).toHaveLength(3);
     model.dispose();
   });
 
