@@ -2,6 +2,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { Contents, ServerConnection } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 import type { ProjectSummary } from './agent-status';
+import { type ProjectPage, projectPageQuery } from './project-lists';
 import { HubShareRequestError, hubshareUrl, requestAPI, requestRaw } from '../request';
 import { untrustedNotebook } from './untrusted-notebook';
 
@@ -34,7 +35,8 @@ export interface CommitSummary {
 
 /** What the drive asks the agent; injected, so the drive is tested without a server. */
 export interface BrowseApi {
-  projects(): Promise<ProjectSummary[]>;
+  /** One page of the projects the user can read, in the order of owner and name; `q` keeps those whose name or owner contains it. */
+  projects(page: { limit: number; cursor?: string; q?: string }): Promise<ProjectPage>;
   tree(project: string, path: string): Promise<TreeAnswer>;
   file(project: string, path: string): Promise<Blob>;
   lastCommit(project: string, ref: string): Promise<CommitSummary | null>;
@@ -56,13 +58,16 @@ function partsOf(localPath: string): string[] {
 }
 
 export const browseApi: BrowseApi = {
-  projects: async () => (await requestAPI<{ projects: ProjectSummary[] }>('api/projects?scope=all')).projects,
+  projects: page => requestAPI<ProjectPage>(`api/projects?${projectPageQuery({ scope: 'all', ...page })}`),
   tree: (project, path) => requestAPI<TreeAnswer>(`api/browse/${project}/tree/HEAD${path ? `/${encodePath(path)}` : ''}`),
   file: async (project, path) => (await requestRaw(`api/browse/${project}/blob/HEAD/${encodePath(path)}`)).blob(),
   lastCommit: async (project, ref) =>
     (await requestAPI<{ commits: CommitSummary[] }>(`api/browse/${project}/log?limit=1&ref=${encodeURIComponent(ref)}`)).commits[0] ?? null,
   downloadUrl: (project, path) => hubshareUrl(`api/browse/${project}/blob/HEAD/${encodePath(path)}`)
 };
+
+/** The drive reads whole lists, in the largest pages the service gives. */
+const DRIVE_PAGE = 500;
 
 /** Thrown for every change attempted through the read-only drive. */
 export class ReadOnlyProjectError extends Error {
@@ -135,11 +140,15 @@ export class SharedDrive implements Contents.IDrive {
   async get(localPath: string, options: Contents.IFetchOptions = {}): Promise<Contents.IModel> {
     const parts = partsOf(localPath);
     if (parts.length === 0) {
-      const owners = [...new Set((await this.api.projects()).map(project => project.owner))].sort();
-      return this.folder('', owners.map(owner => this.folder(owner, null)));
+      const owners = new Set<string>();
+      await this.eachPage(undefined, page => {
+        page.forEach(project => owners.add(project.owner));
+        return true;
+      });
+      return this.folder('', [...owners].sort().map(owner => this.folder(owner, null)));
     }
     if (parts.length === 1) {
-      const projects = (await this.api.projects()).filter(project => project.owner === parts[0]);
+      const projects = await this.projectsOf(parts[0]);
       if (projects.length === 0) {
         throw new HubShareRequestError(404, 'no_such_owner', `You can read no project of "${parts[0]}".`);
       }
@@ -214,6 +223,39 @@ export class SharedDrive implements Contents.IDrive {
 
   private async refuse(localPath: string): Promise<never> {
     throw new ReadOnlyProjectError(localPath);
+  }
+
+  /**
+   * An owner's projects: the service's pages for the owner's name (which also hold projects whose
+   * name contains it), read until the owner's have been passed. The listing is in the order of
+   * owner, so one owner's projects come together.
+   */
+  private async projectsOf(owner: string): Promise<ProjectSummary[]> {
+    const projects: ProjectSummary[] = [];
+    await this.eachPage(owner, page => {
+      const theirs = page.filter(project => project.owner === owner);
+      projects.push(...theirs);
+      const passed = projects.length > 0 && page.length > 0 && page[page.length - 1].owner !== owner;
+      return !passed;
+    });
+    return projects;
+  }
+
+  /**
+   * The readable projects (those matching `q`), page after page, one request at a time, while
+   * `onPage` answers true. The root needs every owner, and the service has no list of owners, so
+   * it reads all: a hub of 20,000 projects is 40 requests, made only when the folder is opened or
+   * refreshed (the browser refreshes every five minutes).
+   */
+  private async eachPage(q: string | undefined, onPage: (projects: ProjectSummary[]) => boolean): Promise<void> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = await this.api.projects({ limit: DRIVE_PAGE, cursor, q });
+      if (!onPage(page.projects) || page.next === null) {
+        return;
+      }
+      cursor = page.next;
+    }
   }
 
   /** When the commit a listing shows was made (the files' "last modified"), asked once per commit. */

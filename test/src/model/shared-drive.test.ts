@@ -1,16 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { describe, expect, it } from 'vitest';
-import type { ProjectSummary } from '../../../src/model/agent-status';
 import { type BrowseApi, ReadOnlyProjectError, SharedDrive, type TreeAnswer } from '../../../src/model/shared-drive';
-
-const project = (owner: string, name: string): ProjectSummary => ({
-  owner,
-  name,
-  description: '',
-  visibility: 'private',
-  myLevel: 'read',
-  updatedAt: '2026-11-01T10:00:00.000Z'
-});
+import { PagedProjectsService, project, projectsOf } from './paged-projects';
 
 const notebookText = JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 });
 
@@ -33,8 +24,8 @@ const hostileNotebookText = JSON.stringify({
   nbformat_minor: 5
 });
 
-/** A stand-in for the agent's browse API holding one project, bob/results. */
-function fakeApi(): BrowseApi & { calls: string[] } {
+/** A stand-in for the agent's browse API holding one project's files, bob/results, and a listing of the projects. */
+function fakeApi(listing = new PagedProjectsService([project('bob', 'results'), project('bob', 'other'), project('carol', 'x')])): BrowseApi & { calls: string[] } {
   const calls: string[] = [];
   const trees: Record<string, TreeAnswer> = {
     '': {
@@ -60,7 +51,7 @@ function fakeApi(): BrowseApi & { calls: string[] } {
   };
   return {
     calls,
-    projects: async () => [project('bob', 'results'), project('bob', 'other'), project('carol', 'x')],
+    projects: page => listing.read({ scope: 'all', ...page }),
     tree: async (name, path) => {
       calls.push(`tree ${name} ${path}`);
       const answer = trees[path];
@@ -89,8 +80,34 @@ describe('the read-only HubShare drive', () => {
       ['carol', 'directory']
     ]);
     const bob = await drive.get('bob');
-    expect((bob.content as { path: string }[]).map(item => item.path)).toEqual(['bob/results', 'bob/other']);
+    expect((bob.content as { path: string }[]).map(item => item.path)).toEqual(['bob/other', 'bob/results']);
     await expect(drive.get('nobody')).rejects.toThrow(/no project of "nobody"/);
+  });
+
+  it('reads every page of the listing for the root’s owners, 500 projects a request', async () => {
+    const owners = Array.from({ length: 30 }, (_, index) => `user-${String(index).padStart(2, '0')}`);
+    const listing = new PagedProjectsService(owners.flatMap(owner => projectsOf(owner, 40)));
+    const root = await new SharedDrive(fakeApi(listing), undefined, settings).get('');
+    expect((root.content as { name: string }[]).map(item => item.name)).toEqual(owners);
+    expect(listing.requests.map(request => [request.limit, request.q])).toEqual([
+      [500, undefined],
+      [500, undefined],
+      [500, undefined]
+    ]);
+  });
+
+  it('reads an owner’s folder through the name filter, and stops once past the owner’s projects', async () => {
+    const listing = new PagedProjectsService([
+      ...projectsOf('ann', 300, 'bob-copy'),
+      ...projectsOf('bob', 650),
+      ...projectsOf('bobby', 1000),
+      ...projectsOf('carol', 50)
+    ]);
+    const folder = await new SharedDrive(fakeApi(listing), undefined, settings).get('bob');
+    const paths = (folder.content as { path: string }[]).map(item => item.path);
+    expect(paths).toEqual(projectsOf('bob', 650).map(p => `bob/${p.name}`));
+    // ann's copies and bob's first 200, then bob's other 450 and bobby's first 50: two pages of five.
+    expect(listing.requests.map(request => request.q)).toEqual(['bob', 'bob']);
   });
 
   it('lists a project\'s files read-only, dated by the commit, without submodules', async () => {
