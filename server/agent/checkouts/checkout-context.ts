@@ -107,14 +107,19 @@ export class CheckoutContext {
     writeFileSync(join(root, HUBSHARE_DIR, 'info', 'exclude'), `${lines.join('\n')}\n`);
   }
 
-  async commitAll(git: CheckoutGit, root: string, message: string): Promise<void> {
+  /**
+   * Commits the folder's state when it differs from `head` (the commit HEAD is at, which the
+   * caller has just read: it is not read again) and answers where HEAD is now.
+   */
+  async commitAll(git: CheckoutGit, root: string, message: string, head: string | null): Promise<string | null> {
     this.writeExcludes(root);
     await stageAll(git);
-    const hasHead = (await this.head(git)) !== null;
-    const staged = hasHead ? !(await git.succeeds(['diff', '--cached', '--quiet'])) : (await git.run(['ls-files'])).length > 0;
-    if (staged) {
-      await git.run(['commit', '--quiet', '--no-verify', '-m', message]);
+    const staged = head !== null ? !(await git.succeeds(['diff', '--cached', '--quiet'])) : (await git.run(['ls-files'])).length > 0;
+    if (!staged) {
+      return head;
     }
+    await git.run(['commit', '--quiet', '--no-verify', '-m', message]);
+    return this.head(git);
   }
 
   /** The commit a ref points at, or null when it does not exist yet (an unborn branch, no fetch yet). */

@@ -43,7 +43,8 @@ export async function publish(context: CheckoutContext, dir: string, options: Pu
     await context.initialize(root, { kind: 'project', project: full });
     await withCheckoutLock(root, async () => {
       const git = context.git(root);
-      await context.commitAll(git, root, options.message ?? `Publish ${name}`);
+      // A folder just initialized: no commit yet.
+      await context.commitAll(git, root, options.message ?? `Publish ${name}`, null);
       await git.run(['push', git.verbosity, '--', context.gitUrl(full), `HEAD:${MAIN}`]);
       await git.run(['update-ref', TRACKING, 'HEAD']);
     });
@@ -64,7 +65,7 @@ async function publishClone(context: CheckoutContext, root: string, options: Pub
     const full = `${project.owner}/${project.name}`;
     const git = context.git(root, { kind: 'project', project: full });
     try {
-      await context.commitAll(git, root, `Publish ${name}`);
+      await context.commitAll(git, root, `Publish ${name}`, await context.head(git));
       await git.run(['push', git.verbosity, '--', context.gitUrl(full), `HEAD:${MAIN}`]);
     } catch (error) {
       await callService(context.service, 'DELETE', `/projects/${full}`).catch(() => undefined);

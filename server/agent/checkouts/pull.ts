@@ -24,8 +24,7 @@ export async function pull(context: CheckoutContext, dir: string): Promise<PullR
     const remote = await context.remoteOf(root);
     const git = context.git(root, remote);
     const before = await context.head(git);
-    await context.commitAll(git, root, `Changes by ${context.service.userName}, before pulling`);
-    const localSnapshot = await context.head(git);
+    const localSnapshot = await context.commitAll(git, root, `Changes by ${context.service.userName}, before pulling`, before);
     if (!(await context.fetch(git, remote))) {
       await context.undoCommit(git, before, localSnapshot);
       return { state: 'up-to-date' };

@@ -20,8 +20,7 @@ export async function push(context: CheckoutContext, dir: string, message?: stri
     }
     const git = context.git(root, remote);
     const before = await context.head(git);
-    await context.commitAll(git, root, message ?? `Changes by ${context.service.userName}`);
-    const after = await context.head(git);
+    const after = await context.commitAll(git, root, message ?? `Changes by ${context.service.userName}`, before);
     if (after === null || (after === before && (await context.tracking(git)) === after)) {
       return { pushed: false };
     }
