@@ -87,7 +87,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const eventsStore = new EventsStore(deps.data.db);
   const projects = new Projects(projectsStore, accountsStore, teamsStore, repositories, clock);
   const teams = new Teams(teamsStore, accountsStore, clock);
-  const events = new Events(eventsStore, projects, projectsStore, teamsStore);
+  const events = new Events(eventsStore, projectsStore, teamsStore);
   const pushes = new Pushes(repositories, eventsStore, clock, log);
   const webhooksStore = new WebhooksStore(deps.data.db);
   const addresses = new AddressPolicy({

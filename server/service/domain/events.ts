@@ -3,7 +3,6 @@ import type { EventRow, EventsStore, NewEvent } from '../storage/events-store';
 import type { ProjectsStore } from '../storage/projects-store';
 import type { TeamsStore } from '../storage/teams-store';
 import type { Caller } from './accounts';
-import type { Projects } from './projects';
 
 /** What can happen, as the feed and webhooks name it. */
 export type EventType =
@@ -120,7 +119,7 @@ const SCAN_BATCH = 200;
 
 /**
  * The event feed. Who sees an event is decided when it is read, with the current permissions
- * (Projects.levelOf, never cached): a project's events go to who can read the project now, a
+ * (the listing's rules, `project-listing.ts`; never cached): a project's events go to who can read the project now, a
  * team's to its members now, a grant or membership event also to the user it is about, and every
  * event to hub admins. Once a project or team is deleted there is nothing left to ask, so its
  * deletion event stores who could see it at that moment, and that list decides for all its events.
@@ -128,26 +127,18 @@ const SCAN_BATCH = 200;
 export class Events {
   constructor(
     private readonly store: EventsStore,
-    private readonly projects: Projects,
     private readonly projectsStore: ProjectsStore,
     private readonly teamsStore: TeamsStore
   ) {}
 
   /**
    * The events after `since` that the caller may see, oldest first, at most `limit`; `next` is the
-   * cursor to ask with next time, and `more` says whether to ask again right away.
+   * cursor to ask with next time, and `more` says whether to ask again right away. Each batch of
+   * stored events is decided together: the projects and teams it names, a few queries in all
+   * (not a few per project), each worked out once per request.
    */
   async feed(caller: Caller, since: number, limit: number): Promise<{ events: EventView[]; next: string; more: boolean }> {
-    // Within this one request, each project's and team's answer is worked out once.
-    const decided = new Map<string, Promise<boolean>>();
-    const once = (key: string, decide: () => Promise<boolean>) => {
-      let answer = decided.get(key);
-      if (!answer) {
-        answer = decide();
-        decided.set(key, answer);
-      }
-      return answer;
-    };
+    const decided = new Map<string, boolean>();
     const events: EventView[] = [];
     let next = since;
     let scanned = 0;
@@ -156,10 +147,11 @@ export class Events {
       if (rows.length === 0) {
         return { events, next: String(next), more: false };
       }
+      await this.decide(caller, rows, decided);
       for (const row of rows) {
         next = row.seq;
         scanned += 1;
-        if (await this.visible(caller, row, once)) {
+        if (this.visible(caller, row, decided)) {
           events.push(eventView(row));
           if (events.length === limit) {
             return { events, next: String(next), more: true };
@@ -171,38 +163,44 @@ export class Events {
   }
 
   /** Whether the caller may see this one event now, by the feed's rule (for webhook deliveries). */
-  visibleTo(caller: Caller, row: EventRow): Promise<boolean> {
-    return this.visible(caller, row, (_key, decide) => decide());
+  async visibleTo(caller: Caller, row: EventRow): Promise<boolean> {
+    const decided = new Map<string, boolean>();
+    await this.decide(caller, [row], decided);
+    return this.visible(caller, row, decided);
   }
 
-  private async visible(caller: Caller, row: EventRow, once: (key: string, decide: () => Promise<boolean>) => Promise<boolean>): Promise<boolean> {
+  private visible(caller: Caller, row: EventRow, decided: ReadonlyMap<string, boolean>): boolean {
     if (caller.admin || row.subject_user_id === caller.id) {
       return true;
     }
-    const { project_id: projectId, team_id: teamId } = row;
-    if (projectId !== null && (await once(`project ${projectId}`, () => this.canSeeProject(caller, projectId)))) {
-      return true;
-    }
-    return teamId !== null && once(`team ${teamId}`, () => this.canSeeTeam(caller, teamId));
+    return (row.project_id !== null && decided.get(`project ${row.project_id}`) === true) || (row.team_id !== null && decided.get(`team ${row.team_id}`) === true);
   }
 
-  private async canSeeProject(caller: Caller, projectId: string): Promise<boolean> {
-    const project = await this.projectsStore.byId(projectId);
-    if (project) {
-      return (await this.projects.levelOf(caller, project)) !== null;
+  /** Works out, for the projects and teams these events name and `decided` lacks, whether the caller may see them. */
+  private async decide(caller: Caller, rows: readonly EventRow[], decided: Map<string, boolean>): Promise<void> {
+    if (caller.admin) {
+      return;
     }
-    const audience = await this.store.deletionAudience({ projectId });
-    return audience !== undefined && (audience.everyone || audience.users.includes(caller.id));
-  }
-
-  private async canSeeTeam(caller: Caller, teamId: string): Promise<boolean> {
-    const team = await this.teamsStore.byId(teamId);
-    if (team) {
-      return (
-        (team.source === 'hub' && caller.hubGroups.includes(team.name)) || (await this.teamsStore.roleOf(team.id, caller.id)) !== undefined
-      );
+    const pending = (kind: 'project' | 'team', ids: (string | null)[]) => [...new Set(ids)].filter((id): id is string => id !== null && !decided.has(`${kind} ${id}`));
+    const projectIds = pending('project', rows.map(row => row.project_id));
+    const teamIds = pending('team', rows.map(row => row.team_id));
+    const [readable, existingProjects, teams] = await Promise.all([
+      projectIds.length > 0 ? this.projectsStore.readable(caller, { scope: 'all', ids: projectIds }) : [],
+      this.projectsStore.existing(projectIds),
+      this.teamsStore.membershipAmong(teamIds, caller.id, caller.hubGroups)
+    ]);
+    const readableIds = new Set(readable.map(project => project.id));
+    // Once a project or team is deleted, the audience its deletion stored decides.
+    const [projectAudiences, teamAudiences] = await Promise.all([
+      this.store.deletionAudiences('project', projectIds.filter(id => !existingProjects.has(id))),
+      this.store.deletionAudiences('team', teamIds.filter(id => !teams.has(id)))
+    ]);
+    for (const id of projectIds) {
+      const audience = projectAudiences.get(id);
+      decided.set(`project ${id}`, readableIds.has(id) || (audience !== undefined && (audience.everyone || audience.users.includes(caller.id))));
     }
-    const audience = await this.store.deletionAudience({ teamId });
-    return audience !== undefined && audience.users.includes(caller.id);
+    for (const id of teamIds) {
+      decided.set(`team ${id}`, teams.get(id) ?? teamAudiences.get(id)?.users.includes(caller.id) ?? false);
+    }
   }
 }

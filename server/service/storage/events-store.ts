@@ -146,6 +146,24 @@ export class EventsStore {
     return this.db.selectFrom('events').selectAll().where('seq', '=', seq).executeTakeFirst();
   }
 
+  /** The audiences stored with the deletion events of these projects or teams, by id (one query). */
+  async deletionAudiences(kind: 'project' | 'team', ids: readonly string[]): Promise<Map<string, DeletionAudience>> {
+    const audiences = new Map<string, DeletionAudience>();
+    if (ids.length === 0) {
+      return audiences;
+    }
+    const rows = await (kind === 'project'
+      ? this.db.selectFrom('events').select(['project_id as id', 'audience']).where('type', '=', 'project.deleted').where('project_id', 'in', [...ids])
+      : this.db.selectFrom('events').select(['team_id as id', 'audience']).where('type', '=', 'team.deleted').where('team_id', 'in', [...ids])
+    ).execute();
+    for (const row of rows) {
+      if (row.id !== null && row.audience) {
+        audiences.set(row.id, JSON.parse(row.audience) as DeletionAudience);
+      }
+    }
+    return audiences;
+  }
+
   /** The audience stored with a project's or team's deletion event, if it was deleted. */
   async deletionAudience(of: { projectId: string } | { teamId: string }): Promise<DeletionAudience | undefined> {
     const query = this.db.selectFrom('events').select('audience');

@@ -26,6 +26,8 @@ export interface ListingQuery {
   limit?: number;
   /** Only these projects (of those readable). */
   names?: readonly { owner: string; name: string }[];
+  /** Only the projects of these ids (of those readable). */
+  ids?: readonly string[];
 }
 
 export type ListedProject = ProjectWithOwner & { level: Level };
@@ -119,6 +121,12 @@ async function page(start: Listing, caller: ListingCaller, query: ListingQuery):
       return [];
     }
     select = select.where(eb => eb.or(names.map(({ owner, name }) => eb.and([eb('o.name', '=', owner), eb('p.name', '=', name)]))));
+  }
+  if (query.ids !== undefined) {
+    if (query.ids.length === 0) {
+      return [];
+    }
+    select = select.where('p.id', 'in', [...query.ids]);
   }
   const after = query.after;
   if (after !== undefined) {

@@ -40,6 +40,15 @@ export class ProjectsStore {
     return listReadable(this.db, caller, query);
   }
 
+  /** Which of these project ids exist (one query). */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) {
+      return new Set();
+    }
+    const rows = await this.db.selectFrom('projects').select('id').where('id', 'in', [...ids]).execute();
+    return new Set(rows.map(row => row.id));
+  }
+
   all(): Promise<ProjectWithOwner[]> {
     return this.withOwner().orderBy('o.name').orderBy('p.name').execute();
   }

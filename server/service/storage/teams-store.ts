@@ -58,6 +58,27 @@ export class TeamsStore {
       .execute();
   }
 
+  /**
+   * Of these team ids, those that exist, and whether the user is in each: a member, or (a team
+   * mirroring a JupyterHub group) in that group. Two queries, however many teams.
+   */
+  async membershipAmong(teamIds: readonly string[], userId: string, hubGroups: readonly string[]): Promise<Map<string, boolean>> {
+    const answer = new Map<string, boolean>();
+    if (teamIds.length === 0) {
+      return answer;
+    }
+    const ids = [...teamIds];
+    const [teams, memberships] = await Promise.all([
+      this.db.selectFrom('teams').select(['id', 'name', 'source']).where('id', 'in', ids).execute(),
+      this.db.selectFrom('team_members').select('team_id').where('user_id', '=', userId).where('team_id', 'in', ids).execute()
+    ]);
+    const member = new Set(memberships.map(row => row.team_id));
+    for (const team of teams) {
+      answer.set(team.id, member.has(team.id) || (team.source === 'hub' && hubGroups.includes(team.name)));
+    }
+    return answer;
+  }
+
   roleOf(teamId: string, userId: string): Promise<{ role: Selectable<TeamMembersTable>['role'] } | undefined> {
     return this.db
       .selectFrom('team_members')
