@@ -52,7 +52,7 @@ export default tseslint.config(
   {
     // Tests start real processes (the agent, the service CLI) to exercise them as users do; the
     // bench smoke run starts vitest.
-    files: ['test/**/*.ts', 'ui-tests/**/*.ts', 'bench/**/*.ts', 'scripts/bench-smoke.mjs'],
+    files: ['test/**/*.ts', 'ui-tests/**/*.ts', 'bench/**/*.ts', 'scripts/bench.mjs'],
     rules: { 'no-restricted-imports': 'off' }
   }
 );

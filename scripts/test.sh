@@ -52,6 +52,6 @@ npx playwright test --config ui-tests/hub/playwright.hub.config.ts
 
 # Last, so that nothing the benchmarks start can weigh on the UI tests' timing.
 step "Benchmarks, small size (a smoke test: figures printed, no timing asserted)"
-node scripts/bench-smoke.mjs
+node scripts/bench.mjs --smoke
 
 step "All checks passed"
