@@ -88,7 +88,19 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const projects = new Projects(projectsStore, accountsStore, teamsStore, repositories, clock);
   const teams = new Teams(teamsStore, accountsStore, clock);
   const events = new Events(eventsStore, projectsStore, teamsStore);
-  const pushes = new Pushes(repositories, eventsStore, clock, log);
+  // One process on SQLite: a project's turn to push says no git of ours works in its repository,
+  // so anything there was left by a killed one. On PostgreSQL replicas may share the volume: a
+  // lock older than a minute (git holds ref locks for milliseconds) and a quarantine folder older
+  // than a day (a live push's stays as long as its upload) are leftovers.
+  const pushes = new Pushes(
+    repositories,
+    eventsStore,
+    clock,
+    log,
+    deps.data.engine === 'sqlite'
+      ? { locks: { olderThanMs: 0 }, quarantine: { olderThanMs: 0 } }
+      : { locks: { olderThanMs: 60_000 }, quarantine: { olderThanMs: 24 * 3_600_000 } }
+  );
   const webhooksStore = new WebhooksStore(deps.data.db);
   const addresses = new AddressPolicy({
     allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false,
@@ -129,11 +141,17 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       }
     }
   );
+  // What killed pushes left, cleared at start: each repository in its project's turn.
+  const recovered = repositories
+    .projectIds()
+    .then(ids => pushes.recoverAll(ids))
+    .catch((error: unknown) => log(`could not clear what killed pushes left: ${error instanceof Error ? error.message : String(error)}`));
   return {
     app,
     routes,
     deliveries,
     async close() {
+      await recovered;
       await pushes.idle();
       objects.close();
     }

@@ -1,4 +1,5 @@
 import type { Repositories } from '../git/repositories';
+import { removeStaleLeftovers, type StaleAge } from '../git/stale-locks';
 import type { EventsStore } from '../storage/events-store';
 import type { ProjectWithOwner } from '../storage/projects-store';
 import type { Caller, Clock } from './accounts';
@@ -19,8 +20,55 @@ export class Pushes {
     private readonly repositories: Repositories,
     private readonly events: Pick<EventsStore, 'record'>,
     private readonly clock: Clock,
-    private readonly log: (message: string) => void
+    private readonly log: (message: string) => void,
+    /**
+     * How old a lock file or quarantine folder must be before a push takes it for what a killed
+     * git left. Within one process the project's turn says no git of ours works there (0); with
+     * replicas on one repository volume another one may be pushing, so only leftovers older than
+     * any live push's are taken (see `app.ts`).
+     */
+    private readonly leftoverAge: { locks: StaleAge; quarantine: StaleAge } = { locks: { olderThanMs: 0 }, quarantine: { olderThanMs: 0 } }
   ) {}
+
+  /**
+   * Clears what killed pushes left in every repository, each in its project's turn (a push that
+   * starts meanwhile waits, so its own lock is never taken for a leftover). Run at start.
+   */
+  async recoverAll(projectIds: readonly string[]): Promise<void> {
+    for (const projectId of projectIds) {
+      await this.inTurn(projectId, () => this.recover(projectId));
+    }
+  }
+
+  /** Removes what a killed git left in a project's repository, and logs it. */
+  private async recover(projectId: string): Promise<void> {
+    const gitDir = this.repositories.pathOf(projectId);
+    const removed = [
+      ...(await removeStaleLeftovers(gitDir, { ...this.leftoverAge.locks, kinds: 'locks' })),
+      ...(await removeStaleLeftovers(gitDir, { ...this.leftoverAge.quarantine, kinds: 'quarantine' }))
+    ];
+    if (removed.length > 0) {
+      this.log(`removed what a killed git left in project ${projectId}'s repository: ${removed.join(', ')}`);
+    }
+  }
+
+  /** Runs `work` once every earlier turn on the project has ended; turns on other projects do not wait. */
+  private async inTurn(projectId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.underWay.get(projectId) ?? Promise.resolve();
+    const mine = previous.then(work);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined
+    );
+    this.underWay.set(projectId, settled);
+    try {
+      await mine;
+    } finally {
+      if (this.underWay.get(projectId) === settled) {
+        this.underWay.delete(projectId);
+      }
+    }
+  }
 
   /**
    * Resolves when every push under way now has recorded its events (or logged why not): git has
@@ -38,23 +86,12 @@ export class Pushes {
    * update between its before and after and report it as its own. Separate projects do not wait.
    */
   async recording(pusher: Caller, project: PushedProject, push: () => Promise<void>): Promise<void> {
-    const previous = this.underWay.get(project.id) ?? Promise.resolve();
-    const mine = previous.then(() => this.pushAndRecord(pusher, project, push));
-    const settled = mine.then(
-      () => undefined,
-      () => undefined
-    );
-    this.underWay.set(project.id, settled);
-    try {
-      await mine;
-    } finally {
-      if (this.underWay.get(project.id) === settled) {
-        this.underWay.delete(project.id);
-      }
-    }
+    await this.inTurn(project.id, () => this.pushAndRecord(pusher, project, push));
   }
 
   private async pushAndRecord(pusher: Caller, project: PushedProject, push: () => Promise<void>): Promise<void> {
+    // A lock a killed push left would refuse this push's ref update (and every one after it).
+    await this.recover(project.id);
     const before = await this.repositories.refs(project.id);
     await push();
     // The pusher has had git's answer by now; a failure here is the service's, so it is logged.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, rename, rm } from 'node:fs/promises';
+import { appendFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitRunner } from './git-runner';
 
@@ -28,6 +28,12 @@ export class Repositories {
       throw new Error(`not a project id: ${projectId}`);
     }
     return join(this.root, `${projectId}.git`);
+  }
+
+  /** The project ids that have a repository here. */
+  async projectIds(): Promise<string[]> {
+    const names = await readdir(this.root).catch(() => []);
+    return names.filter(name => /^[0-9a-f]{24}\.git$/.test(name)).map(name => name.slice(0, -'.git'.length));
   }
 
   /** Creates the bare repository of a new project, with the service's receive policy. */

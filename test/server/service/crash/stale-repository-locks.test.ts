@@ -1,0 +1,100 @@
+// A service killed while git updated a project's ref leaves git's lock files behind (seen under
+// kill -9: `refs/heads/main.lock`, `HEAD.lock`) and the push's quarantine folder. git refuses
+// every later ref update while the lock is there, so the project stayed unpushable until someone
+// removed it by hand. These leave the files exactly as a killed git does.
+import { mkdirSync, utimesSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../../http-harness';
+import { cloneUrl, GitClient } from '../git-client';
+import { callApi, startTestService, type TestService } from '../service-harness';
+import { testEngines } from '../test-databases';
+
+describe.each(testEngines())('locks a killed push left in a project repository, on %s', engine => {
+  let service: TestService;
+  let work: ReturnType<typeof temporaryDirectory>;
+  let client: GitClient;
+  let token = '';
+  let gitDir = '';
+  const clone = () => join(work.path, 'clone');
+
+  /** What a push killed inside its ref update leaves, `age` milliseconds old. */
+  const leaveKilledPush = (age: number) => {
+    const paths = [join(gitDir, 'refs', 'heads', 'main.lock'), join(gitDir, 'HEAD.lock'), join(gitDir, 'packed-refs.lock')];
+    for (const path of paths) {
+      writeFileSync(path, `${'0'.repeat(40)}\n`);
+    }
+    const quarantine = join(gitDir, 'objects', 'tmp_objdir-incoming-Zq3xR1');
+    mkdirSync(join(quarantine, 'pack'), { recursive: true });
+    writeFileSync(join(quarantine, 'pack', 'tmp_pack_a1b2c3'), 'half a pack');
+    const then = new Date(Date.now() - age);
+    for (const path of [...paths, join(quarantine, 'pack', 'tmp_pack_a1b2c3'), join(quarantine, 'pack'), quarantine]) {
+      utimesSync(path, then, then);
+    }
+    return [...paths, quarantine];
+  };
+  const pushChange = async (text: string) => {
+    writeFileSync(join(clone(), 'notes.txt'), `${text}\n`);
+    await client.run(['-C', clone(), 'commit', '-q', '-am', text]);
+    return client.run(['-C', clone(), 'push', '-q', 'origin', 'main']).then(
+      () => 'pushed',
+      (error: Error) => error.message
+    );
+  };
+
+  beforeEach(async () => {
+    service = await startTestService(engine);
+    work = temporaryDirectory('hubshare-stale-locks-');
+    client = new GitClient(join(work.path, 'home'));
+    token = await service.userWithToken('alice');
+    expect((await callApi(service, token, 'POST', '/projects', { name: 'study' })).status).toBe(201);
+    await client.run(['clone', '-q', cloneUrl(service.url, 'alice', token, 'alice/study'), clone()]);
+    writeFileSync(join(clone(), 'notes.txt'), 'first\n');
+    await client.run(['-C', clone(), 'add', '.']);
+    await client.run(['-C', clone(), 'commit', '-q', '-m', 'first']);
+    await client.run(['-C', clone(), 'push', '-q', 'origin', 'HEAD:main']);
+    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'study').executeTakeFirstOrThrow();
+    gitDir = join(service.dataDir, 'repositories', `${id}.git`);
+    expect(existsSync(gitDir)).toBe(true);
+  });
+  afterEach(async () => {
+    await service.close();
+    work.remove();
+  });
+
+  // With replicas (PostgreSQL) another one may be pushing: only leftovers older than any live
+  // push's are taken (locks a minute, quarantine folders a day).
+  const LONG_AGO = 2 * 24 * 3_600_000;
+
+  it('a ref lock left by a push killed mid-update does not make the project unpushable', async () => {
+    const left = leaveKilledPush(LONG_AGO);
+    await service.restart();
+    // Cleared at start, before any push comes.
+    for (let waited = 0; left.some(path => existsSync(path)) && waited < 5_000; waited += 20) {
+      await new Promise(resolve => setTimeout(resolve, 20));
+    }
+    for (const path of left) {
+      expect(existsSync(path), path).toBe(false);
+    }
+    await client.run(['-C', clone(), 'remote', 'set-url', 'origin', cloneUrl(service.url, 'alice', token, 'alice/study')]);
+    expect(await pushChange('second')).toBe('pushed');
+    await client.run(['--git-dir', gitDir, 'fsck', '--strict', '--no-dangling']);
+  });
+
+  it('recovers the locks before a push finds them, without a restart', async () => {
+    leaveKilledPush(LONG_AGO);
+    expect(await pushChange('second')).toBe('pushed');
+    expect(readdirSync(join(gitDir, 'objects')).filter(name => name.startsWith('tmp_objdir'))).toEqual([]);
+  });
+
+  it(engine === 'sqlite' ? 'takes a fresh lock for a leftover: one process, and no push of its own under way' : 'leaves a fresh lock alone: another replica may be pushing', async () => {
+    leaveKilledPush(1_000);
+    const answer = await pushChange('second');
+    if (engine === 'sqlite') {
+      expect(answer).toBe('pushed');
+    } else {
+      expect(answer).toMatch(/failed to update ref|cannot lock ref/);
+      expect(existsSync(join(gitDir, 'refs', 'heads', 'main.lock'))).toBe(true);
+    }
+  });
+});
