@@ -95,6 +95,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const pushes = new Pushes(
     repositories,
     eventsStore,
+    projectsStore,
     clock,
     log,
     deps.data.engine === 'sqlite'

@@ -1,7 +1,8 @@
 import type { Repositories } from '../git/repositories';
 import { removeStaleLeftovers, type StaleAge } from '../git/stale-locks';
-import type { EventsStore } from '../storage/events-store';
-import type { ProjectWithOwner } from '../storage/projects-store';
+import type { EventsStore, NewEvent } from '../storage/events-store';
+import type { ProjectsStore, ProjectWithOwner } from '../storage/projects-store';
+import type { UserName } from '../../shared/names';
 import type { Caller, Clock } from './accounts';
 import { projectEvent } from './events';
 
@@ -18,7 +19,8 @@ export class Pushes {
 
   constructor(
     private readonly repositories: Repositories,
-    private readonly events: Pick<EventsStore, 'record'>,
+    private readonly events: Pick<EventsStore, 'recordRefs'>,
+    private readonly projects: Pick<ProjectsStore, 'byId'>,
     private readonly clock: Clock,
     private readonly log: (message: string) => void,
     /**
@@ -31,13 +33,31 @@ export class Pushes {
   ) {}
 
   /**
-   * Clears what killed pushes left in every repository, each in its project's turn (a push that
-   * starts meanwhile waits, so its own lock is never taken for a leftover). Run at start.
+   * Clears what killed pushes left in every repository and tells the ref changes whose events
+   * they lost, each in its project's turn (a push that starts meanwhile waits, so its own lock is
+   * never taken for a leftover, nor its change for a lost one). Run at start.
    */
   async recoverAll(projectIds: readonly string[]): Promise<void> {
     for (const projectId of projectIds) {
-      await this.inTurn(projectId, () => this.recover(projectId));
+      await this.inTurn(projectId, async () => {
+        await this.recover(projectId);
+        await this.reconcile(projectId);
+      });
     }
+  }
+
+  /**
+   * Tells the ref changes of a project whose push died before it recorded them: the refs now
+   * against the last record (nothing for a project never recorded: they are taken as they are).
+   */
+  private async reconcile(projectId: string): Promise<void> {
+    const project = await this.projects.byId(projectId);
+    if (!project) {
+      return;
+    }
+    const refs = await this.repositories.refs(projectId);
+    const at = this.clock.now();
+    await this.events.recordRefs(projectId, refs, recorded => (recorded ? refEvents(recorded, refs, (ref, from, to) => lostPushEvent(project, at, ref, from, to)) : []));
   }
 
   /** Removes what a killed git left in a project's repository, and logs it. */
@@ -98,15 +118,35 @@ export class Pushes {
     try {
       const after = await this.repositories.refs(project.id);
       const at = this.clock.now();
-      const changed = [...new Set([...before.keys(), ...after.keys()])]
-        .sort()
-        .filter(ref => before.get(ref) !== after.get(ref))
-        .map(ref =>
-          projectEvent('push', pusher, project, at, { data: { ref, before: before.get(ref) ?? null, after: after.get(ref) ?? null } })
-        );
-      await this.events.record(changed);
+      await this.events.recordRefs(project.id, after, recorded => [
+        // What moved since the last record before this push began was a push whose process died
+        // before it recorded the event (another replica's, or this one's before a restart).
+        ...(recorded ? refEvents(recorded, before, (ref, from, to) => lostPushEvent(project, at, ref, from, to)) : []),
+        ...refEvents(before, after, (ref, from, to) => projectEvent('push', pusher, project, at, { data: { ref, before: from, after: to } }))
+      ]);
     } catch (error) {
       this.log(`could not record the push to project ${project.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
+
+/** Who a push event names when the push's own record was lost: nobody knows who pushed. */
+export const UNKNOWN_PUSHER = '(unknown)';
+
+/** The event of a ref change whose push died before telling it, told once it is found. */
+function lostPushEvent(project: PushedProject, at: Date, ref: string, before: string | null, after: string | null): NewEvent {
+  return projectEvent('push', { id: '', name: UNKNOWN_PUSHER as UserName, admin: false, hubGroups: [] }, project, at, { data: { ref, before, after, recovered: true } });
+}
+
+/** One event per ref that differs between `from` and `to`, in the order of ref names. */
+function refEvents(
+  from: ReadonlyMap<string, string>,
+  to: ReadonlyMap<string, string>,
+  eventOf: (ref: string, before: string | null, after: string | null) => NewEvent
+): NewEvent[] {
+  return [...new Set([...from.keys(), ...to.keys()])]
+    .sort()
+    .filter(ref => from.get(ref) !== to.get(ref))
+    .map(ref => eventOf(ref, from.get(ref) ?? null, to.get(ref) ?? null));
+}
+

@@ -137,6 +137,29 @@ export class EventsStore {
     });
   }
 
+  /**
+   * Records what a push (or a start) found a project's refs to be: the events `eventsOf` makes
+   * from where the last record left them (null when nothing was ever recorded for the project),
+   * and the refs now, together or not at all.
+   */
+  async recordRefs(projectId: string, refs: ReadonlyMap<string, string>, eventsOf: (recorded: ReadonlyMap<string, string> | null) => NewEvent[]): Promise<void> {
+    await eventTransaction(this.db, async tx => {
+      const row = await tx.selectFrom('repository_states').select('refs').where('project_id', '=', projectId).executeTakeFirst();
+      const recorded = row ? new Map(Object.entries(JSON.parse(row.refs) as Record<string, string>)) : null;
+      for (const event of eventsOf(recorded)) {
+        await insertEvent(tx, event);
+      }
+      const now = JSON.stringify(Object.fromEntries([...refs].sort(([a], [b]) => a.localeCompare(b))));
+      if (row?.refs !== now) {
+        await tx
+          .insertInto('repository_states')
+          .values({ project_id: projectId, refs: now })
+          .onConflict(conflict => conflict.column('project_id').doUpdateSet({ refs: now }))
+          .execute();
+      }
+    });
+  }
+
   /** Events after a cursor, oldest first. */
   after(seq: number, limit: number): Promise<EventRow[]> {
     return this.db.selectFrom('events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();

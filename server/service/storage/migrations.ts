@@ -139,6 +139,18 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('team_grants_team_project').on('team_grants').columns(['team_id', 'project_id', 'level']).execute();
       await db.schema.createIndex('user_grants_user_project').on('user_grants').columns(['user_id', 'project_id', 'level']).execute();
     }
+  },
+  '0005_repository_states': {
+    async up(db: Kysely<unknown>) {
+      // The refs each push recorded (schema.ts, RepositoryStatesTable). Projects that exist now
+      // get no row: where their refs stood at their last push is not known, so they are taken
+      // as they are at their next push or start.
+      await db.schema
+        .createTable('repository_states')
+        .addColumn('project_id', 'text', col => col.primaryKey().references('projects.id').onDelete('cascade'))
+        .addColumn('refs', 'text', col => col.notNull())
+        .execute();
+    }
   }
 };
 

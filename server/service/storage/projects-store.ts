@@ -54,7 +54,15 @@ export class ProjectsStore {
   }
 
   async insert(project: ProjectRow, event: NewEvent): Promise<void> {
-    await changeWithEvent(this.db, tx => tx.insertInto('projects').values(project).execute(), () => event);
+    await changeWithEvent(
+      this.db,
+      async tx => {
+        await tx.insertInto('projects').values(project).execute();
+        // A new repository has no refs: every one it gets is a recorded push, or told as lost.
+        await tx.insertInto('repository_states').values({ project_id: project.id, refs: '{}' }).execute();
+      },
+      () => event
+    );
   }
 
   /** Changes a project's metadata, with its event (none when the request changed no field). */

@@ -113,6 +113,16 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/**
+ * Where each ref of a project's repository stood at its last recorded push: a ref that stands
+ * elsewhere moved without its event (the process died in between), which the next push or start
+ * tells. JSON `{ "refs/heads/main": "<id>", … }`. A project from before this was kept has no row.
+ */
+export interface RepositoryStatesTable {
+  project_id: string;
+  refs: string;
+}
+
 export interface HubShareSchema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -124,4 +134,5 @@ export interface HubShareSchema {
   events: EventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  repository_states: RepositoryStatesTable;
 }

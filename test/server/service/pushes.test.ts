@@ -23,12 +23,12 @@ describe('Pushes', () => {
     const gate = new Promise<void>(resolve => (release = resolve));
     // The database is slow to take the event (a busy machine): the pusher has had git's answer.
     const events = {
-      async record(batch: readonly NewEvent[]) {
-        recorded.push(...batch);
+      async recordRefs(_projectId: string, _refs: ReadonlyMap<string, string>, eventsOf: (recorded: ReadonlyMap<string, string> | null) => NewEvent[]) {
+        recorded.push(...eventsOf(new Map()));
         await gate;
       }
     };
-    const pushes = new Pushes(repositories, events, { now: () => new Date() }, () => undefined);
+    const pushes = new Pushes(repositories, events, { byId: async () => undefined }, { now: () => new Date() }, () => undefined);
     const gitDir = repositories.pathOf(project.id);
     const git = (...args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8' }).trim();
     const pushed = pushes.recording({ id: 'u1', name: parseUserName('alice'), admin: false, hubGroups: [] }, project, async () => {
