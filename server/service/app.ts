@@ -10,6 +10,7 @@ import { Pages } from './domain/pages';
 import { Events } from './domain/events';
 import { Projects } from './domain/projects';
 import { Pushes } from './domain/pushes';
+import { projectLocks } from './storage/project-locks';
 import { Teams } from './domain/teams';
 import { WebhookAudience } from './domain/webhook-audience';
 import { Webhooks } from './domain/webhooks';
@@ -88,20 +89,8 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const projects = new Projects(projectsStore, accountsStore, teamsStore, repositories, clock);
   const teams = new Teams(teamsStore, accountsStore, clock);
   const events = new Events(eventsStore, projectsStore, teamsStore);
-  // One process on SQLite: a project's turn to push says no git of ours works in its repository,
-  // so anything there was left by a killed one. On PostgreSQL replicas may share the volume: a
-  // lock older than a minute (git holds ref locks for milliseconds) and a quarantine folder older
-  // than a day (a live push's stays as long as its upload) are leftovers.
-  const pushes = new Pushes(
-    repositories,
-    eventsStore,
-    projectsStore,
-    clock,
-    log,
-    deps.data.engine === 'sqlite'
-      ? { locks: { olderThanMs: 0 }, quarantine: { olderThanMs: 0 } }
-      : { locks: { olderThanMs: 60_000 }, quarantine: { olderThanMs: 24 * 3_600_000 } }
-  );
+  const pushes = new Pushes(repositories, eventsStore, projectsStore, clock, log, projectLocks(deps.data.db, deps.data.engine));
+
   const webhooksStore = new WebhooksStore(deps.data.db);
   const addresses = new AddressPolicy({
     allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false,

@@ -1,5 +1,6 @@
 import type { Repositories } from '../git/repositories';
-import { removeStaleLeftovers, type StaleAge } from '../git/stale-locks';
+import { removeStaleLeftovers } from '../git/stale-locks';
+import type { ProjectLocks } from '../storage/project-locks';
 import type { EventsStore, NewEvent } from '../storage/events-store';
 import type { ProjectsStore, ProjectWithOwner } from '../storage/projects-store';
 import type { UserName } from '../../shared/names';
@@ -23,13 +24,8 @@ export class Pushes {
     private readonly projects: Pick<ProjectsStore, 'byId'>,
     private readonly clock: Clock,
     private readonly log: (message: string) => void,
-    /**
-     * How old a lock file or quarantine folder must be before a push takes it for what a killed
-     * git left. Within one process the project's turn says no git of ours works there (0); with
-     * replicas on one repository volume another one may be pushing, so only leftovers older than
-     * any live push's are taken (see `app.ts`).
-     */
-    private readonly leftoverAge: { locks: StaleAge; quarantine: StaleAge } = { locks: { olderThanMs: 0 }, quarantine: { olderThanMs: 0 } }
+    /** The project's turn across processes (replicas on PostgreSQL), inside this process's turn. */
+    private readonly locks: ProjectLocks = { exclusive: (_projectId, work) => work() }
   ) {}
 
   /**
@@ -63,19 +59,21 @@ export class Pushes {
   /** Removes what a killed git left in a project's repository, and logs it. */
   private async recover(projectId: string): Promise<void> {
     const gitDir = this.repositories.pathOf(projectId);
-    const removed = [
-      ...(await removeStaleLeftovers(gitDir, { ...this.leftoverAge.locks, kinds: 'locks' })),
-      ...(await removeStaleLeftovers(gitDir, { ...this.leftoverAge.quarantine, kinds: 'quarantine' }))
-    ];
+    // In the project's turn no git of any replica works in its repository: whatever is there was
+    // left by one that was killed.
+    const removed = await removeStaleLeftovers(gitDir);
     if (removed.length > 0) {
       this.log(`removed what a killed git left in project ${projectId}'s repository: ${removed.join(', ')}`);
     }
   }
 
-  /** Runs `work` once every earlier turn on the project has ended; turns on other projects do not wait. */
+  /**
+   * Runs `work` once every earlier turn on the project has ended, in this process and (holding
+   * the project's lock) in every other; turns on other projects do not wait.
+   */
   private async inTurn(projectId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.underWay.get(projectId) ?? Promise.resolve();
-    const mine = previous.then(work);
+    const mine = previous.then(() => this.locks.exclusive(projectId, work));
     const settled = mine.then(
       () => undefined,
       () => undefined

@@ -2,20 +2,13 @@
 // `HEAD.lock`, `packed-refs.lock`), which make git refuse every later update of those refs, and
 // the push's quarantine folder of objects (`objects/tmp_objdir-incoming-*`), which nothing else
 // removes. Only the service writes into its repositories, and only through a push; so whoever
-// holds a project's turn to push knows that no git of its own works there.
+// holds a project's turn to push (across replicas: `project-locks.ts`) knows no git works there.
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const TOP_LOCKS = ['HEAD.lock', 'packed-refs.lock', 'config.lock'];
 const QUARANTINE = /^tmp_objdir-incoming-/;
 
-/** A leftover is stale when it is at least this old (0: whatever its age). */
-export interface StaleAge {
-  olderThanMs: number;
-}
-
-/** Which leftovers to look at: ref and HEAD locks, or quarantine folders (a live push keeps one much longer). */
-type Kinds = { kinds: 'locks' | 'quarantine' };
 
 /** Each file or folder under `dir` (recursively) whose name ends in `.lock`. */
 async function locksUnder(dir: string, found: string[]): Promise<void> {
@@ -31,24 +24,18 @@ async function locksUnder(dir: string, found: string[]): Promise<void> {
 }
 
 /**
- * Removes the lock files and quarantine folders a killed git left in `gitDir` that are older than
- * `age`, and answers what it removed (relative to `gitDir`). A leftover that vanishes meanwhile
- * (git finished with it) is simply not there.
+ * Removes the lock files and quarantine folders in `gitDir` and answers what it removed (relative
+ * to `gitDir`). Only for whoever holds the project's turn to push (see `project-locks.ts`): then
+ * no live git holds any of them.
  */
-export async function removeStaleLeftovers(gitDir: string, age: StaleAge & Kinds): Promise<string[]> {
-  const candidates: string[] = [];
-  if (age.kinds === 'locks') {
-    candidates.push(...TOP_LOCKS.map(name => join(gitDir, name)));
-    await locksUnder(join(gitDir, 'refs'), candidates);
-  } else {
-    const objects = await readdir(join(gitDir, 'objects')).catch(() => []);
-    candidates.push(...objects.filter(name => QUARANTINE.test(name)).map(name => join(gitDir, 'objects', name)));
-  }
+export async function removeStaleLeftovers(gitDir: string): Promise<string[]> {
+  const candidates = TOP_LOCKS.map(name => join(gitDir, name));
+  await locksUnder(join(gitDir, 'refs'), candidates);
+  const objects = await readdir(join(gitDir, 'objects')).catch(() => []);
+  candidates.push(...objects.filter(name => QUARANTINE.test(name)).map(name => join(gitDir, 'objects', name)));
   const removed: string[] = [];
-  const now = Date.now();
   for (const path of candidates) {
-    const stats = await lstat(path).catch(() => null);
-    if (stats === null || now - stats.mtimeMs < age.olderThanMs) {
+    if ((await lstat(path).catch(() => null)) === null) {
       continue;
     }
     await rm(path, { recursive: true, force: true });
