@@ -10,7 +10,6 @@ import { Pages } from './domain/pages';
 import { Events } from './domain/events';
 import { Projects } from './domain/projects';
 import { Pushes } from './domain/pushes';
-import { projectLocks } from './storage/project-locks';
 import { Teams } from './domain/teams';
 import { WebhookAudience } from './domain/webhook-audience';
 import { Webhooks } from './domain/webhooks';
@@ -89,7 +88,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const projects = new Projects(projectsStore, accountsStore, teamsStore, repositories, clock);
   const teams = new Teams(teamsStore, accountsStore, clock);
   const events = new Events(eventsStore, projectsStore, teamsStore);
-  const pushes = new Pushes(repositories, eventsStore, projectsStore, clock, log, projectLocks(deps.data.db, deps.data.engine));
+  const pushes = new Pushes(repositories, eventsStore, projectsStore, clock, log, deps.data.locks);
 
   const webhooksStore = new WebhooksStore(deps.data.db);
   const addresses = new AddressPolicy({

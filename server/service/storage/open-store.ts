@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { migrate } from './migrations';
 import type { HubShareSchema } from './schema';
+import { advisoryLocks, type ProjectLocks, processLocks } from './project-locks';
 
 export type Store = Kysely<HubShareSchema>;
 
@@ -21,6 +22,8 @@ export type Engine = 'sqlite' | 'postgres';
 export interface OpenStore {
   db: Store;
   engine: Engine;
+  /** Pushes' turns on a project across the processes on this store (`project-locks.ts`). */
+  locks: ProjectLocks;
   /** Resolves once every database connection is closed, not merely asked to close. */
   close(): Promise<void>;
 }
@@ -30,8 +33,8 @@ export interface OpenStore {
  * administrator): an idle connection's error is handed to `onConnectionError` instead of going
  * unhandled (which ends the process), and the next query opens a new connection.
  */
-function postgresPool(url: string, onConnectionError: (error: Error) => void): { pool: pg.Pool; closed(): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function postgresPool(url: string, onConnectionError: (error: Error) => void, max: number): { pool: pg.Pool; closed(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: url, max });
   let open = 0;
   let whenNoneOpen: (() => void) | undefined;
   pool.on('error', onConnectionError);
@@ -61,11 +64,19 @@ export async function openStore(options: {
 }): Promise<OpenStore> {
   let db: Store;
   let engine: Engine;
+  let locks = processLocks;
   let connectionsClosed = () => Promise.resolve();
   if (options.databaseUrl) {
     engine = 'postgres';
-    const { pool, closed } = postgresPool(options.databaseUrl, options.onConnectionError ?? (() => undefined));
-    connectionsClosed = closed;
+    const onError = options.onConnectionError ?? (() => undefined);
+    const { pool, closed } = postgresPool(options.databaseUrl, onError, 10);
+    // One connection per push under way, each holding its project's lock (project-locks.ts).
+    const lockPool = postgresPool(options.databaseUrl, onError, 64);
+    locks = advisoryLocks(lockPool.pool);
+    connectionsClosed = async () => {
+      await lockPool.pool.end();
+      await Promise.all([closed(), lockPool.closed()]);
+    };
     db = new Kysely<HubShareSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     engine = 'sqlite';
@@ -89,6 +100,7 @@ export async function openStore(options: {
   return {
     db,
     engine,
+    locks,
     async close() {
       await db.destroy();
       await connectionsClosed();
