@@ -2,19 +2,15 @@
 // every push git acknowledged is on the project's main afterwards, every repository passes
 // `git fsck --strict`, no lock or quarantine folder is left, the feed tells every ref change as a
 // chain from the first push to where main stands, and every project still takes a push.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
 import { cloneUrl, GitClient } from '../git-client';
 import { callApi } from '../service-harness';
 import { freshPostgresDatabase, testEngines } from '../test-databases';
+import { freePort, ServiceProcess, sleep } from './service-process';
 
-const run = promisify(execFile);
-const bin = join(__dirname, '..', '..', '..', '..', 'bin', 'hubshare-service.cjs');
 const KILLS = 5;
 const PROJECTS = 3;
 const PUSHERS_PER_PROJECT = 2;
@@ -28,64 +24,29 @@ interface PushEvent {
   project: { owner: string; name: string };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
 describe.each(testEngines())('kill -9 while people push, on %s', engine => {
   const work = temporaryDirectory('hubshare-kill-');
-  const dataDir = join(work.path, 'data');
   const database = { url: '', drop: async () => undefined as void };
-  const url = { value: '' };
-  let port = 0;
-  let child: ChildProcess | undefined;
-  const databaseArgs = () => (database.url ? ['--database', database.url] : []);
-
-  const start = async () => {
-    child = spawn(process.execPath, [bin, 'serve', '--data-dir', dataDir, '--port', String(port), ...databaseArgs()], { stdio: 'ignore' });
-    for (let waited = 0; ; waited += 50) {
-      const up = await fetch(`${url.value}/health`).then(response => response.ok, () => false);
-      if (up) {
-        return;
-      }
-      if (child.exitCode !== null || waited > 20_000) {
-        throw new Error('the service did not start');
-      }
-      await sleep(50);
-    }
-  };
-  const kill = async () => {
-    const dying = child;
-    if (dying && dying.exitCode === null) {
-      const exited = new Promise(resolve => dying.once('exit', resolve));
-      dying.kill('SIGKILL');
-      await exited;
-    }
-  };
+  let service: ServiceProcess;
 
   beforeAll(async () => {
     if (engine === 'postgres') {
       Object.assign(database, await freshPostgresDatabase());
     }
-    port = await freePort();
-    url.value = `http://127.0.0.1:${port}`;
-    await start();
+    service = new ServiceProcess(join(work.path, 'data'), await freePort(), database.url || null);
+    await service.start();
   });
   afterAll(async () => {
-    await kill();
+    await service.kill();
     await database.drop();
     work.remove();
   });
 
   it('loses no acknowledged push, leaves every repository whole and pushable, and the feed tells every change', async () => {
-    await run(process.execPath, [bin, 'user', 'add', 'alice', '--data-dir', dataDir, ...databaseArgs()]);
-    const token = (await run(process.execPath, [bin, 'token', 'create', 'alice', '--note', 'kill', '--data-dir', dataDir, ...databaseArgs()])).stdout.trim();
+    const dataDir = join(work.path, 'data');
+    const url = { value: service.url };
+    await service.command(['user', 'add', 'alice']);
+    const token = await service.command(['token', 'create', 'alice', '--note', 'kill']);
     const client = new GitClient(join(work.path, 'home'));
     for (let project = 0; project < PROJECTS; project++) {
       expect((await callApi({ url: url.value }, token, 'POST', '/projects', { name: `project-${project}` })).status).toBe(201);
@@ -113,8 +74,8 @@ describe.each(testEngines())('kill -9 while people push, on %s', engine => {
     const pushers = Array.from({ length: PROJECTS * PUSHERS_PER_PROJECT }, (_, n) => pusher(n % PROJECTS, Math.floor(n / PROJECTS)));
     for (let kills = 0; kills < KILLS; kills++) {
       await sleep(800 + Math.random() * 1200);
-      await kill();
-      await start();
+      await service.kill();
+      await service.start();
     }
     await sleep(1_000);
     stopping = true;
