@@ -10,7 +10,7 @@ import { listen, type Listening } from './http-harness';
 import { startTestService, type TestService } from './service/service-harness';
 
 /** The only routes anyone may reach without credentials. */
-const PUBLIC_ROUTES = new Set(['GET /health']);
+const PUBLIC_ROUTES = new Set(['GET /health', 'GET /ready']);
 
 /** Counts the route layers express really registered, nested routers included. */
 function registeredRouteCount(app: Express): number {
