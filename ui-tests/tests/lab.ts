@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** What every spec needs from the stack start-stack.sh runs: alice's JupyterLab and her token. */
 export const token = process.env.HUBSHARE_UI_JUPYTER_TOKEN ?? '';
@@ -40,4 +40,14 @@ export async function rightClickFolder(page: Page, name: string): Promise<void> 
     .filter({ has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name}$`) }) });
   await expect(item).toBeVisible({ timeout: 30_000 });
   await item.click({ button: 'right' });
+}
+
+/**
+ * Waits until a JupyterLab dialog has taken the focus. It moves the focus into itself (to the field
+ * it names, else its default button) once its body has rendered, on the browser's next idle moment
+ * — seconds after it shows, while JupyterLab is still starting — and text typed into another field
+ * meanwhile can land in the one it focuses (a fill is a focus, then the text).
+ */
+export async function waitForDialogFocus(dialog: Locator): Promise<void> {
+  await expect.poll(() => dialog.evaluate(node => node.contains(document.activeElement))).toBe(true);
 }

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { auth, openLab, rightClickFolder, runFromPalette, seriousViolations } from './lab';
+import { auth, openLab, rightClickFolder, runFromPalette, seriousViolations, waitForDialogFocus } from './lab';
 
 // Publishing from the file browser, teams, sharing and checking out — all from JupyterLab's own
 // menus, palette and dialogs.
@@ -24,6 +24,8 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await rightClickFolder(page, 'fieldwork');
     await page.getByRole('menuitem', { name: 'Publish as Project…' }).click();
     const dialog = page.locator('.jp-Dialog');
+    await waitForDialogFocus(dialog);
+    await expect(dialog.getByLabel('Project name')).toBeFocused();
     await expect(dialog.getByLabel('Project name')).toHaveValue('fieldwork');
     await expect(dialog.getByLabel('Folder')).toHaveValue('fieldwork');
     await dialog.getByLabel('Share with (optional)').fill('bob');
@@ -44,6 +46,7 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await openLab(page);
     await runFromPalette(page, 'Manage teams…', 'hubshare:manage-teams');
     const teams = page.locator('.jp-Dialog');
+    await waitForDialogFocus(teams);
     await teams.getByLabel('New team name').fill('analysts');
     await teams.getByRole('button', { name: 'Create team' }).click();
     await expect(teams.getByRole('region', { name: 'Members of analysts' })).toContainText('alice');
@@ -67,6 +70,7 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await rightClickFolder(page, 'fieldwork');
     await page.getByRole('menuitem', { name: 'Share Project…' }).click();
     const share = page.locator('.jp-Dialog');
+    await waitForDialogFocus(share);
     await expect(share.getByRole('row', { name: /bob/ })).toBeVisible();
     await share.getByLabel('Share with a person or a team').selectOption('teams');
     await share.getByLabel('Team name').fill('analysts');
@@ -106,6 +110,7 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     await page.getByRole('tab', { name: 'Projects' }).click();
     await page.getByRole('region', { name: 'HubShare Projects' }).getByRole('button', { name: 'Check out alice/fieldwork' }).click();
     const dialog = page.locator('.jp-Dialog');
+    await waitForDialogFocus(dialog);
     await expect(dialog.getByLabel('Project')).toHaveValue('alice/fieldwork');
     await dialog.getByLabel('Into the folder').fill('fieldwork-copy');
     await expectAccessible(page, '.jp-Dialog');
@@ -114,6 +119,7 @@ test.describe('publishing, teams and sharing from JupyterLab', () => {
     expect((await request.get('/api/contents/fieldwork-copy/notes.txt', { headers: auth })).ok()).toBe(true);
 
     await runFromPalette(page, 'Clone a project from a URL…', 'hubshare:clone-from-url');
+    await waitForDialogFocus(dialog);
     await dialog.getByLabel('Repository URL').fill('https://example.org/org/survey-tools.git');
     await expect(dialog.getByLabel('Into the folder')).toHaveValue('survey-tools');
     await expectAccessible(page, '.jp-Dialog');
