@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (injected by Jupyter's config loader)
-run = Path(__file__).parent / ".run"
+# The stack's folder, from start-stack.sh (ui-tests/.run, or another stack's).
+run = Path(os.environ.get("HUBSHARE_UI_RUN_DIR", Path(__file__).parent / ".run"))
 
 c.ServerApp.ip = "127.0.0.1"
 c.ServerApp.port = int(os.environ["HUBSHARE_UI_JUPYTER_PORT"])

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The stack the UI tests drive: a HubShare service with a fresh data dir, the user "alice" with a
 # token, and JupyterLab (the installed extension) signed in as her, in a fresh workspace.
+# HUBSHARE_UI_RUN_DIR and HUBSHARE_UI_USER start another such stack beside it (other ports, its own
+# folder, another user): the spec of a hub with 20,000 projects has one of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-run=ui-tests/.run
+run="${HUBSHARE_UI_RUN_DIR:-$PWD/ui-tests/.run}"
+user="${HUBSHARE_UI_USER:-alice}"
+export HUBSHARE_UI_RUN_DIR="$run"  # where jupyter_server_test_config.py puts JupyterLab's folders
 rm -rf "$run"
 mkdir -p "$run/workspace" "$run/lab-workspaces"
 # Tests change settings (the theme); they change this copy, never the committed defaults.
@@ -19,8 +23,8 @@ until node -e 'fetch(process.argv[1]).then(r => process.exit(r.ok ? 0 : 1), () =
   kill -0 "$service_pid" 2>/dev/null || { echo "the HubShare service did not start" >&2; exit 1; }
   sleep 0.1
 done
-"${service[@]}" user add alice --data-dir "$run/service-data"
-token="$("${service[@]}" token create alice --note ui-tests --data-dir "$run/service-data")"
+"${service[@]}" user add "$user" --data-dir "$run/service-data"
+token="$("${service[@]}" token create "$user" --note ui-tests --data-dir "$run/service-data")"
 
 HUBSHARE_URL="http://127.0.0.1:$HUBSHARE_UI_SERVICE_PORT" HUBSHARE_TOKEN="$token" \
   .venv/bin/jupyter lab --config ui-tests/jupyter_server_test_config.py &
