@@ -1,7 +1,7 @@
 // What every checkout operation shares: git for a checkout (token only to the service), finding
 // the checkout and its remote, committing the folder, fetching with the hostile-tree checks, the
 // files waiting for a pick, and undoing an operation's own commits.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BadRequest, Conflict, HubShareError, NotFound } from '../../shared/errors';
 import { AgentGitError, CheckoutGit } from '../git/git-runner';
@@ -9,6 +9,7 @@ import { hubShareKeys } from '../git/repository-config';
 import { type CheckoutOptions, type ConflictedFile, type ConflictKind, type PullState, type ServiceTarget, TRACKING, MAIN } from './checkout-types';
 import { DEFAULT_TREE_LIMITS, HUBSHARE_EXCLUDE, inspectTree, stageAll, tooLargeToCheckOut, unsafeRepository } from './hostile-tree';
 import { findCheckout, HUBSHARE_DIR, isCheckout, nestedRepositories, pullInProgress } from './layout';
+import { forgetPartPicks } from './merge/part-picks';
 import { describeRemote, isLoopbackUrl, parseCloneUrl, parseProjectPath, type Remote } from './remote';
 
 /** What `git status` calls each way a file waits for a pick. */
@@ -69,6 +70,21 @@ export class CheckoutContext {
     if (pullInProgress(root)) {
       throw new Conflict('A pull is waiting for you to pick mine or theirs: resolve and continue, or abort it.', 'pull_in_progress');
     }
+  }
+
+  /**
+   * Undoes a pull that was killed after git's merge began and before the pull recorded that it
+   * waits for picks (or finished): git is mid-merge, with no record of it. Taken for the user's
+   * work, it would be committed with mine for every collision, the other side's colliding edits
+   * dropped without asking. The merge is aborted: HEAD is the snapshot of the user's files that
+   * pull committed first, and the files go back to it. Called holding the checkout's lock.
+   */
+  async recoverInterruptedPull(git: CheckoutGit, root: string): Promise<void> {
+    if (pullInProgress(root) || !existsSync(join(root, HUBSHARE_DIR, 'MERGE_HEAD'))) {
+      return;
+    }
+    await git.run(['merge', '--abort']);
+    forgetPartPicks(root, 'all');
   }
 
   /** Makes a folder a checkout of `remote`: `.hubshare/` with HubShare's own settings. */

@@ -23,6 +23,7 @@ export async function pull(context: CheckoutContext, dir: string): Promise<PullR
     context.refuseDuringPull(root);
     const remote = await context.remoteOf(root);
     const git = context.git(root, remote);
+    await context.recoverInterruptedPull(git, root);
     const before = await context.head(git);
     const localSnapshot = await context.commitAll(git, root, `Changes by ${context.service.userName}, before pulling`, before);
     if (!(await context.fetch(git, remote))) {

@@ -19,6 +19,7 @@ export async function push(context: CheckoutContext, dir: string, message?: stri
       throw new BadRequest(`This folder was cloned from ${remote.url}; publish it as a project of your own to push.`, 'not_a_project');
     }
     const git = context.git(root, remote);
+    await context.recoverInterruptedPull(git, root);
     const before = await context.head(git);
     const after = await context.commitAll(git, root, message ?? `Changes by ${context.service.userName}`, before);
     if (after === null || (after === before && (await context.tracking(git)) === after)) {
