@@ -12,7 +12,7 @@ import { appendFileSync, chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { changeFiles, FULL_PROJECT, SMALL_PROJECT, writeProject } from './project-content';
-import { startHttpBackend } from './http-backend';
+import { startHttpBackend } from '../../test/server/git-http-backend';
 import { cliRunner, git, gitEnvironment, gitOnPath, memoryOf, startAgent, startService } from './stack';
 import type { BenchGroup, BenchResult, RealisticReport } from './report-types';
 
@@ -57,7 +57,7 @@ async function main(output: string): Promise<void> {
   const bareRoots = { matched: join(work, 'bare-matched'), plain: join(work, 'bare-plain') };
   mkdirSync(bareRoots.matched);
   mkdirSync(bareRoots.plain);
-  const backends = { matched: await startHttpBackend(bareRoots.matched), plain: await startHttpBackend(bareRoots.plain) };
+  const backends = { matched: await startHttpBackend(bareRoots.matched, { pushes: true }), plain: await startHttpBackend(bareRoots.plain, { pushes: true }) };
   const serviceUrl = (name: string) => {
     const url = new URL(`${service.url}/git/alice/${name}.git`);
     url.username = 'alice';

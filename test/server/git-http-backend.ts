@@ -1,6 +1,6 @@
-// The benchmark's baseline git server: git's own `git http-backend` behind a minimal CGI front,
-// with no HubShare in the way (no accounts, no permissions, no hooks), so plain git through the
-// service can be compared with plain git through the smallest smart-HTTP server there is.
+// git's own `git http-backend` behind a minimal CGI front, with no HubShare in the way (no
+// accounts, no permissions, no hooks): "the internet" of the clone tests, and the benchmark's
+// baseline, the smallest smart-HTTP server there is.
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +10,13 @@ export interface HttpBackend {
   close(): Promise<void>;
 }
 
+export interface HttpBackendOptions {
+  /** Take pushes too (git http-backend does for an authenticated user, REMOTE_USER). */
+  pushes: boolean;
+}
+
 /** Reads the CGI answer's header block, then streams its body to the client. */
-function answer(req: IncomingMessage, res: ServerResponse, projectRoot: string): void {
+function answer(req: IncomingMessage, res: ServerResponse, projectRoot: string, options: HttpBackendOptions): void {
   const url = new URL(req.url ?? '/', 'http://backend');
   const header = (name: string) => {
     const value = req.headers[name];
@@ -22,7 +27,7 @@ function answer(req: IncomingMessage, res: ServerResponse, projectRoot: string):
       PATH: process.env.PATH,
       GIT_PROJECT_ROOT: projectRoot,
       GIT_HTTP_EXPORT_ALL: '1',
-      REMOTE_USER: 'bench',
+      ...(options.pushes ? { REMOTE_USER: 'someone' } : {}),
       REMOTE_ADDR: '127.0.0.1',
       REQUEST_METHOD: req.method ?? 'GET',
       PATH_INFO: decodeURIComponent(url.pathname),
@@ -70,9 +75,9 @@ function answer(req: IncomingMessage, res: ServerResponse, projectRoot: string):
   });
 }
 
-/** Serves every bare repository under `projectRoot` at `<url>/<name>.git`. */
-export async function startHttpBackend(projectRoot: string): Promise<HttpBackend> {
-  const server = createServer((req, res) => answer(req, res, projectRoot));
+/** Serves every bare repository under `projectRoot` at `<url>/<name>.git`, on loopback. */
+export async function startHttpBackend(projectRoot: string, options: HttpBackendOptions): Promise<HttpBackend> {
+  const server = createServer((req, res) => answer(req, res, projectRoot, options));
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
