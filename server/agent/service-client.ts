@@ -17,8 +17,13 @@ const TIMEOUT_MS = 5000;
  * The agent's client for the HubShare service. The token travels in the Authorization header of
  * each request and is never logged, echoed or written anywhere.
  */
+/** How long the agent keeps the signed-in user's name before asking the service again. */
+const USER_NAME_TTL_MS = 5 * 60_000;
+
 export class ServiceClient {
   private readonly baseUrl: string | null;
+  /** Who the token signs in as, and when the service last said so. */
+  private signedIn: { name: string; at: number } | undefined;
 
   constructor(
     baseUrl: string | undefined,
@@ -35,8 +40,13 @@ export class ServiceClient {
     if (!this.baseUrl || !this.token) {
       throw new HubShareError(401, 'not_signed_in', 'HubShare is not connected: this server has no service URL or token.');
     }
-    const me = await callService<{ name: string }>({ url: this.baseUrl, token: this.token }, 'GET', '/user');
-    return { url: this.baseUrl, token: this.token, userName: me.name };
+    // A token's user does not change: the name (for commits) is asked once in a while, not before
+    // every operation. A token revoked meanwhile is refused by the operation's own requests.
+    if (!this.signedIn || Date.now() - this.signedIn.at > USER_NAME_TTL_MS) {
+      const me = await callService<{ name: string }>({ url: this.baseUrl, token: this.token }, 'GET', '/user');
+      this.signedIn = { name: me.name, at: Date.now() };
+    }
+    return { url: this.baseUrl, token: this.token, userName: this.signedIn.name };
   }
 
   /**

@@ -40,7 +40,8 @@ export function checkoutRoutes(
   const folder = (raw: unknown) => resolveInRoot(deps.rootDir, raw);
 
   routes.get('/api/projects', access, async (req, res) => {
-    const target = await deps.service.target();
+    // The service knows who asks: no need to ask it first (the panel lists every 30 s).
+    const target = deps.service.connection();
     // The listing's own parameters go through as they came; the service validates them.
     const query = new URLSearchParams({ scope: typeof req.query.scope === 'string' ? req.query.scope : 'all' });
     for (const name of ['limit', 'cursor', 'q']) {

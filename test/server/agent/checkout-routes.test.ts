@@ -111,6 +111,20 @@ describe('the agent\'s checkout API (what the Projects panel calls)', () => {
     expect((await call('bob', 'GET', '/api/checkouts/statuses')).body).toMatchObject({ statuses: [{ path: 'study', status: { root: 'study', state: 'clean' } }] });
   });
 
+  it('asks the service who its token signs in as once, not before every operation or listing', async () => {
+    const asked = () => service.logs.filter(line => line.includes('"url":"/api/v1/user"')).length;
+    mkdirSync(join(agents.bob.root, 'notes'));
+    writeFileSync(join(agents.bob.root, 'notes', 'a.txt'), 'one\n');
+    const before = asked();
+    expect((await call('bob', 'POST', '/api/checkouts/publish', { path: 'notes', name: 'notes' })).status).toBe(201);
+    for (const round of [2, 3]) {
+      writeFileSync(join(agents.bob.root, 'notes', 'a.txt'), `${round}\n`);
+      expect((await call('bob', 'POST', '/api/checkouts/push', { path: 'notes' })).status).toBe(200);
+      expect((await call('bob', 'GET', '/api/projects?scope=mine')).status).toBe(200);
+    }
+    expect(asked() - before).toBeLessThanOrEqual(1);
+  });
+
   it('streams the progress of long operations as NDJSON to clients that ask for it', async () => {
     mkdirSync(join(agents.alice.root, 'big'));
     writeFileSync(join(agents.alice.root, 'big', 'data.bin'), randomBytes(2 * 1024 * 1024));
