@@ -71,6 +71,9 @@ export const DEFAULT_GIT_LIMITS: GitLimits = {
   maxFetchRequestBytes: 100 * 1024 * 1024
 };
 
+/** A repository without a project row this old is a killed create's or delete's (a create takes milliseconds). */
+const ORPHAN_AGE_MS = 60 * 60_000;
+
 /**
  * Builds the HubShare service's HTTP app from its dependencies; `main` only configures and listens.
  * The webhook delivery worker is built here but not started: whoever runs the service starts it
@@ -130,11 +133,20 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       }
     }
   );
-  // What killed pushes left, cleared at start: each repository in its project's turn.
-  const recovered = repositories
-    .projectIds()
-    .then(ids => pushes.recoverAll(ids))
-    .catch((error: unknown) => log(`could not clear what killed pushes left: ${error instanceof Error ? error.message : String(error)}`));
+  // At start: repositories a killed create or delete left without a project row, then what
+  // killed pushes left in each project's repository, each in the project's turn.
+  const recovered = (async () => {
+    const ids = await repositories.projectIds();
+    const existing = await projectsStore.existing(ids);
+    const removed = await repositories.removeLeftovers(
+      ids.filter(id => !existing.has(id)),
+      ORPHAN_AGE_MS
+    );
+    if (removed.length > 0) {
+      log(`removed what killed creates and deletes left in the repositories folder: ${removed.join(', ')}`);
+    }
+    await pushes.recoverAll(ids.filter(id => existing.has(id)));
+  })().catch((error: unknown) => log(`could not clear what killed operations left: ${error instanceof Error ? error.message : String(error)}`));
   return {
     app,
     routes,

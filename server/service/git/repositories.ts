@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFile, readdir, rename, rm } from 'node:fs/promises';
+import { appendFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitRunner } from './git-runner';
 
@@ -34,6 +34,31 @@ export class Repositories {
   async projectIds(): Promise<string[]> {
     const names = await readdir(this.root).catch(() => []);
     return names.filter(name => /^[0-9a-f]{24}\.git$/.test(name)).map(name => name.slice(0, -'.git'.length));
+  }
+
+  /**
+   * Removes what a killed create or delete left: folders a delete renamed aside and did not get to
+   * remove (`.deleted-*`), and the repositories of `orphans` (ids with no project row: a create
+   * killed between its repository and its row, or a delete between its row and its repository)
+   * older than `olderThanMs` (a younger one may be another replica's create under way). Answers
+   * what it removed.
+   */
+  async removeLeftovers(orphans: readonly string[], olderThanMs: number): Promise<string[]> {
+    const removed: string[] = [];
+    for (const name of await readdir(this.root).catch(() => [])) {
+      if (name.startsWith('.deleted-')) {
+        await rm(join(this.root, name), { recursive: true, force: true });
+        removed.push(name);
+      }
+    }
+    for (const id of orphans) {
+      const stats = await stat(this.pathOf(id)).catch(() => null);
+      if (stats !== null && Date.now() - stats.mtimeMs >= olderThanMs) {
+        await this.remove(id);
+        removed.push(`${id}.git`);
+      }
+    }
+    return removed;
   }
 
   /** Creates the bare repository of a new project, with the service's receive policy. */

@@ -40,13 +40,14 @@ export class ProjectsStore {
     return listReadable(this.db, caller, query);
   }
 
-  /** Which of these project ids exist (one query). */
+  /** Which of these project ids exist (one query per 500 ids: SQLite bounds a statement's parameters). */
   async existing(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) {
-      return new Set();
+    const found = new Set<string>();
+    for (let start = 0; start < ids.length; start += 500) {
+      const rows = await this.db.selectFrom('projects').select('id').where('id', 'in', ids.slice(start, start + 500)).execute();
+      rows.forEach(row => found.add(row.id));
     }
-    const rows = await this.db.selectFrom('projects').select('id').where('id', 'in', [...ids]).execute();
-    return new Set(rows.map(row => row.id));
+    return found;
   }
 
   all(): Promise<ProjectWithOwner[]> {
