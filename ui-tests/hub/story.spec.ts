@@ -124,7 +124,7 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   // 2. bob, not in the group, does not see it; the hub admin adds him; now he does, and opens the notebook without pulling.
   const bob = await logIn(await browser.newContext(), 'bob');
   let panel = await projectsPanel(bob);
-  await expect(panel.getByRole('status')).toContainText('Connected as bob');
+  await expect(panel.getByRole('status').first()).toContainText('Connected as bob');
   await expect(panel).not.toContainText('alice/study');
   await asHubAdmin(bob, 'POST', '/groups/analysts/users', { users: ['bob'] });
   panel = await projectsPanel(bob);
@@ -259,7 +259,7 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   // The hub's admin is an admin of every project: alice's private ones show, and can be managed.
   const admin = await logIn(await browser.newContext(), 'admin');
   panel = await projectsPanel(admin);
-  await expect(panel.getByRole('status')).toContainText('Connected as admin');
+  await expect(panel.getByRole('status').first()).toContainText('Connected as admin');
   const visible = panel.getByRole('region', { name: /Shared with me/ });
   await expect(visible).toContainText('alice/study');
   await expect(visible).toContainText('alice/survey');
