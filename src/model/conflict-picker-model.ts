@@ -22,11 +22,33 @@ export interface ConflictApi {
 
 const post = <T>(endPoint: string, body: unknown) => sendJSON<T>(endPoint, 'POST', body);
 
+/** How often, and how far apart, a read is tried again while the checkout is busy. */
+const BUSY_TRIES = 10;
+const BUSY_PAUSE_MS = 200;
+
+/**
+ * Runs a read of the checkout, again a moment later while the agent answers `checkout_busy`:
+ * another operation holds the checkout for a moment (the panel's own status read right after the
+ * pull, say), and the picker would otherwise show the file whole instead of its parts.
+ */
+export async function whileBusy<T>(read: () => Promise<T>, pause = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof HubShareRequestError && error.code === 'checkout_busy') || attempt >= BUSY_TRIES) {
+        throw error;
+      }
+      await pause(BUSY_PAUSE_MS);
+    }
+  }
+}
+
 export const conflictApi: ConflictApi = {
   status: checkout => requestAPI<CheckoutStatus>(`api/checkouts/status?path=${encodeURIComponent(checkout)}`),
   version: async (checkout, file, side) => {
     try {
-      return await requestBytes(`api/checkouts/${side}?path=${encodeURIComponent(checkout)}&file=${encodeURIComponent(file)}`);
+      return await whileBusy(() => requestBytes(`api/checkouts/${side}?path=${encodeURIComponent(checkout)}&file=${encodeURIComponent(file)}`));
     } catch (error) {
       if (error instanceof HubShareRequestError && (error.code === 'deleted_by_me' || error.code === 'deleted_by_them')) {
         return null;
@@ -35,7 +57,7 @@ export const conflictApi: ConflictApi = {
     }
   },
   resolve: async (checkout, files, side) => (await post<{ conflicts: ConflictedFile[] }>('api/checkouts/resolve', { path: checkout, files, side })).conflicts,
-  parts: (checkout, file) => requestAPI<ConflictParts>(`api/checkouts/parts?path=${encodeURIComponent(checkout)}&file=${encodeURIComponent(file)}`),
+  parts: (checkout, file) => whileBusy(() => requestAPI<ConflictParts>(`api/checkouts/parts?path=${encodeURIComponent(checkout)}&file=${encodeURIComponent(file)}`)),
   resolvePart: async (checkout, file, part, side) =>
     (await post<{ conflicts: ConflictedFile[] }>('api/checkouts/resolve-part', { path: checkout, file, part, side })).conflicts,
   continue: async checkout => {

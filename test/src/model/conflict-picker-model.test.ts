@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckoutStatus, ConflictedFile } from '../../../src/model/checkout-status';
-import { type ConflictApi, ConflictPickerModel, type Side } from '../../../src/model/conflict-picker-model';
+import { type ConflictApi, ConflictPickerModel, type Side, whileBusy } from '../../../src/model/conflict-picker-model';
 import { HubShareRequestError } from '../../../src/request';
 
 /** An agent that keeps conflicts like the real one: resolve removes them, continue needs none left. */
@@ -157,5 +157,20 @@ describe('ConflictPickerModel', () => {
     expect(await model.preview('gone.txt')).toEqual({ mine: { kind: 'text', text: 'mine of gone.txt\n' }, theirs: { kind: 'missing' } });
     await model.preview('gone.txt');
     expect(reads).toBe(2);
+  });
+});
+
+describe('whileBusy', () => {
+  it('reads again while the agent says the checkout is busy, and gives up on other errors or after ten tries', async () => {
+    const pauses: number[] = [];
+    const pause = async (ms: number) => void pauses.push(ms);
+    let calls = 0;
+    const busyTwice = () => (++calls <= 2 ? Promise.reject(new HubShareRequestError(409, 'checkout_busy', 'busy')) : Promise.resolve('parts'));
+    await expect(whileBusy(busyTwice, pause)).resolves.toBe('parts');
+    expect(pauses).toEqual([200, 200]);
+    await expect(whileBusy(() => Promise.reject(new HubShareRequestError(404, 'no_such_file', 'gone')), pause)).rejects.toThrow('gone');
+    pauses.length = 0;
+    await expect(whileBusy(() => Promise.reject(new HubShareRequestError(409, 'checkout_busy', 'still busy')), pause)).rejects.toThrow('still busy');
+    expect(pauses).toHaveLength(9);
   });
 });
