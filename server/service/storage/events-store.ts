@@ -125,18 +125,6 @@ export async function changeWithEvent<T>(db: Store, work: (tx: Store) => Promise
 export class EventsStore {
   constructor(private readonly db: Store) {}
 
-  /** Stores events together, or none of them. */
-  async record(events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) {
-      return;
-    }
-    await eventTransaction(this.db, async tx => {
-      for (const event of events) {
-        await insertEvent(tx, event);
-      }
-    });
-  }
-
   /**
    * Records what a push (or a start) found a project's refs to be: the events `eventsOf` makes
    * from where the last record left them (null when nothing was ever recorded for the project),
@@ -185,15 +173,5 @@ export class EventsStore {
       }
     }
     return audiences;
-  }
-
-  /** The audience stored with a project's or team's deletion event, if it was deleted. */
-  async deletionAudience(of: { projectId: string } | { teamId: string }): Promise<DeletionAudience | undefined> {
-    const query = this.db.selectFrom('events').select('audience');
-    const row = await ('projectId' in of
-      ? query.where('project_id', '=', of.projectId).where('type', '=', 'project.deleted')
-      : query.where('team_id', '=', of.teamId).where('type', '=', 'team.deleted')
-    ).executeTakeFirst();
-    return row?.audience ? (JSON.parse(row.audience) as DeletionAudience) : undefined;
   }
 }
