@@ -6,7 +6,7 @@
 import type pg from 'pg';
 
 /** Any constant: the namespace of HubShare's per-project advisory locks (the first key). */
-const PUSH_LOCKS = 48_572_549;
+export const PUSH_LOCKS = 48_572_549;
 
 export interface ProjectLocks {
   /** Runs `work` holding the project's lock across processes. */

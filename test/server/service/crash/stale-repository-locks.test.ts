@@ -9,10 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
 import { cloneUrl, GitClient } from '../git-client';
 import { callApi, startTestService, type TestService } from '../service-harness';
+import { PUSH_LOCKS } from '../../../../server/service/storage/project-locks';
 import { testEngines } from '../test-databases';
-
-/** The namespace of the service's per-project push locks (server/service/storage/project-locks.ts). */
-const PUSH_LOCKS = 48_572_549;
 
 describe.each(testEngines())('locks a killed push left in a project repository, on %s', engine => {
   let service: TestService;
