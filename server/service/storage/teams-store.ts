@@ -100,7 +100,11 @@ export class TeamsStore {
     });
   }
 
+  /** Renames a team or changes its description; no fields is no statement (`SET` needs one). */
   async update(id: string, changes: Partial<Pick<TeamRow, 'name' | 'description'>>): Promise<void> {
+    if (Object.keys(changes).length === 0) {
+      return;
+    }
     await this.db.updateTable('teams').set(changes).where('id', '=', id).execute();
   }
 

@@ -152,4 +152,19 @@ describe.each(testEngines())('bad input, on %s', engine => {
     expect(typeof body.error?.message).toBe('string');
     expect(await snapshot(service)).toBe(before);
   });
+
+  // Found by the fuzzed API: a PATCH that names no field built `UPDATE teams SET WHERE …` (500).
+  it.each([
+    ['no body', undefined],
+    ['an empty object', '{}']
+  ])('a team PATCH with %s answers the team unchanged', async (_what, body) => {
+    const response = await fetch(`${service.url}/api/v1/teams/crew`, {
+      method: 'PATCH',
+      headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+      body
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { name?: unknown }).name).toBe('crew');
+    expect(await snapshot(service)).toBe(before);
+  });
 });
