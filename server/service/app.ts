@@ -20,9 +20,11 @@ import { browseRoutes } from './routes/browse-routes';
 import { eventRoutes } from './routes/event-routes';
 import { type GitLimits, gitRoutes } from './routes/git-routes';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes, operatorAccess } from './routes/metrics-routes';
 import { projectAccessRules } from './routes/project-access';
 import { pagesRoutes } from './routes/pages-routes';
 import { projectRoutes } from './routes/project-routes';
+import { ServiceMetrics } from './metrics';
 import { requestLog } from './request-log';
 import { teamRoutes } from './routes/team-routes';
 import { userRoutes } from './routes/user-routes';
@@ -47,6 +49,8 @@ export interface ServiceDependencies {
   logger: Logger;
   /** The URL prefix to serve under (`/services/hubshare` under JupyterHub); none standalone. */
   basePath?: string;
+  /** The operator's token for `GET /metrics`; without one, metrics are closed to everyone. */
+  metricsToken?: string;
   /** Where webhooks may point, and how deliveries are paced. */
   webhooks?: Partial<AddressPolicyOptions & DeliveryOptions> & {
     /** How delivery host names are resolved (the system's resolver by default). */
@@ -94,6 +98,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const pushes = new Pushes(repositories, eventsStore, projectsStore, clock, log, deps.data.locks);
 
   const webhooksStore = new WebhooksStore(deps.data.db);
+  const metrics = new ServiceMetrics({ pools: () => deps.data.pools(), pendingDeliveries: () => webhooksStore.pendingCount() });
   const addresses = new AddressPolicy({
     allowLoopbackHttp: deps.webhooks?.allowLoopbackHttp ?? false,
     allowedHosts: deps.webhooks?.allowedHosts ?? []
@@ -105,7 +110,8 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
     { policy: addresses, resolver: deps.webhooks?.resolver ?? systemResolver },
     new WebhookAudience(accountsStore, projects, projectsStore, teamsStore, events),
     clock,
-    log
+    log,
+    outcome => metrics.webhookAttempt(outcome)
   );
   const caller = signedIn(deps.identity);
   const rules = projectAccessRules(deps.identity, projects);
@@ -115,6 +121,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
   const { app, routes } = createJsonApp(
     routes => {
       healthRoutes(routes, deps.data);
+      metricsRoutes(routes, metrics, operatorAccess(deps.metricsToken));
       userRoutes(routes, caller, teams);
       projectRoutes(routes, projects, { signedIn: caller, need: rules.need });
       teamRoutes(routes, teams, caller);
@@ -122,7 +129,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       pagesRoutes(routes, new Pages(browse), rules.pagesReader);
       eventRoutes(routes, events, caller);
       webhookRoutes(routes, webhooks, teams, { signedIn: caller, need: rules.need });
-      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, pushes, log }, rules);
+      gitRoutes(routes, { git: deps.git, repositoriesDir: deps.data.repositoriesDir, limits, pushes, log, metrics }, rules);
     },
     {
       log,
@@ -130,6 +137,7 @@ export function createServiceApp(deps: ServiceDependencies): ServiceApp {
       configure: app => {
         app.set('trust proxy', 'loopback');
         app.use(requestLog(deps.logger));
+        app.use(metrics.requestMiddleware());
       }
     }
   );

@@ -34,7 +34,8 @@ Commands:
 Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR) and
 --database URL (a postgres:// URL, or $HUBSHARE_DATABASE_URL; default: SQLite in the data dir).
 serve also reads $HUBSHARE_HOST (default 127.0.0.1), $HUBSHARE_PORT (default 8765),
-$HUBSHARE_MAX_PUSH_MB (default 2048) and $HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP (1 or 0).
+$HUBSHARE_MAX_PUSH_MB (default 2048), $HUBSHARE_WEBHOOK_ALLOW_LOOPBACK_HTTP (1 or 0) and
+$HUBSHARE_METRICS_TOKEN (the Bearer token GET /metrics asks for; metrics are off without it).
 Under JupyterHub (JUPYTERHUB_API_URL and JUPYTERHUB_API_TOKEN set) it listens where
 JUPYTERHUB_SERVICE_URL says, serves under JUPYTERHUB_SERVICE_PREFIX, and accepts hub tokens
 as well as its own.`;
@@ -69,6 +70,7 @@ export async function startService(
     identity: combinedIdentity(local, hub),
     basePath: config.hub?.prefix,
     limits: { maxPushBytes: config.maxPushBytes },
+    metricsToken: config.metricsToken,
     webhooks: { allowLoopbackHttp: config.webhookAllowLoopbackHttp, allowedHosts: config.webhookAllowHosts },
     git: new GitRunner(config.dataDir),
     logger

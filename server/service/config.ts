@@ -16,6 +16,8 @@ export interface ServiceConfig {
   webhookAllowHosts: string[];
   /** A `postgres://` URL; undefined for the embedded SQLite file under dataDir. */
   databaseUrl: string | undefined;
+  /** The operator's token for `GET /metrics` (HUBSHARE_METRICS_TOKEN; never a flag, which `ps` shows). */
+  metricsToken: string | undefined;
   /** Set when running as a JupyterHub service: where the hub is, and the URL prefix it routes to us. */
   hub: { apiUrl: string; serviceName: string; prefix: string } | undefined;
 }
@@ -88,6 +90,11 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
   } catch (error) {
     throw new BadRequest(`--webhook-allow-hosts: ${error instanceof Error ? error.message : String(error)}`, 'usage');
   }
+  const metricsToken = env.HUBSHARE_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{24,512}$/.test(metricsToken)) {
+    // Never echoed: a mistyped secret is still mostly the secret.
+    throw new BadRequest('HUBSHARE_METRICS_TOKEN must be 24 to 512 printable characters without spaces (for example: openssl rand -hex 32).', 'usage');
+  }
   return {
     dataDir,
     host,
@@ -96,6 +103,7 @@ export function parseServiceConfig(args: readonly string[], env: NodeJS.ProcessE
     webhookAllowLoopbackHttp: values['webhook-allow-loopback-http'] ?? (loopbackText === '1' || loopbackText === 'true'),
     webhookAllowHosts: allowHosts,
     databaseUrl: database === 'sqlite' ? undefined : database,
+    metricsToken,
     hub: hubSettings(env)
   };
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStore, type Engine, type Store } from './storage/open-store';
+import { openStore, type Engine, type PoolStats, type Store } from './storage/open-store';
 import type { ProjectLocks } from './storage/project-locks';
 
 /** The service's persistent state: the metadata store and where bare repositories live. */
@@ -10,6 +10,8 @@ export interface ServiceData {
   /** Pushes' turns on a project across the processes sharing this data (replicas on PostgreSQL). */
   locks: ProjectLocks;
   repositoriesDir: string;
+  /** The database connection pools' figures, for metrics. */
+  pools(): PoolStats[];
   /** Resolves once the store's connections are closed. */
   close(): Promise<void>;
 }
@@ -28,6 +30,6 @@ export async function openServiceData(options: {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const repositoriesDir = join(options.dataDir, 'repositories');
   mkdirSync(repositoriesDir, { recursive: true, mode: 0o700 });
-  const { db, engine, locks, close } = await openStore(options);
-  return { db, engine, locks, repositoriesDir, close };
+  const { db, engine, locks, pools, close } = await openStore(options);
+  return { db, engine, locks, repositoriesDir, pools, close };
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { BadRequest, HubShareError } from '../../shared/errors';
+import type { GitTransfer } from '../metrics';
 import type { GitRunner } from './git-runner';
 
 /** The two git services of the smart HTTP protocol. */
@@ -40,14 +41,15 @@ function parseCgiHeaders(block: string): { status: number; headers: [string, str
 /**
  * Serves one smart-HTTP request with git's own `git http-backend`: the request body streams into
  * it (cut off past `maxBodyBytes`), its CGI answer streams back. Authorization has been decided
- * before this runs; the repository path is the project's internal id, never user input.
+ * before this runs; the repository path is the project's internal id, never user input. Resolves
+ * with what went in and out, for metrics.
  */
 export function serveGitHttp(
   git: GitRunner,
   req: Request,
   res: Response,
   options: { repositoriesDir: string; projectId: string; endpoint: 'info/refs' | GitService; userName: string; maxBodyBytes: number; log: (m: string) => void }
-): Promise<void> {
+): Promise<GitTransfer> {
   const service = gitServiceOf(req, options.endpoint);
   const cgi: Record<string, string> = {
     GIT_PROJECT_ROOT: options.repositoriesDir,
@@ -72,9 +74,12 @@ export function serveGitHttp(
     cgi.GIT_PROTOCOL = protocol;
   }
 
-  return new Promise(resolve => {
+  return new Promise(resolveTransfer => {
     const child = git.httpBackend(cgi);
     let received = 0;
+    let sent = 0;
+    let outcome: GitTransfer['outcome'] = 'ok';
+    const resolve = () => resolveTransfer({ outcome, receivedBytes: Math.min(received, options.maxBodyBytes), sentBytes: sent });
     let headerBuffer = Buffer.alloc(0);
     let headersDone = false;
     let stderr = '';
@@ -91,6 +96,7 @@ export function serveGitHttp(
       if (received > options.maxBodyBytes) {
         req.unpipe(child.stdin);
         child.kill('SIGKILL');
+        outcome = 'too_large';
         fail(new HubShareError(413, 'too_large', 'This push is larger than the service accepts.'));
       }
     });
@@ -103,6 +109,7 @@ export function serveGitHttp(
     });
     child.stdout.on('data', (chunk: Buffer) => {
       if (headersDone) {
+        sent += chunk.length;
         return;
       }
       headerBuffer = Buffer.concat([headerBuffer, chunk]);
@@ -121,18 +128,23 @@ export function serveGitHttp(
       res.setHeader('Cache-Control', 'no-cache, max-age=0, must-revalidate');
       const rest = headerBuffer.subarray(Buffer.byteLength(text.slice(0, end), 'latin1') + separator);
       if (rest.length > 0) {
+        sent += rest.length;
         res.write(rest);
       }
       child.stdout.pipe(res);
     });
     child.on('error', error => {
       options.log(`git http-backend could not start: ${error.message}`);
+      outcome = 'failed';
       fail(new HubShareError(500, 'git_failed', 'The git service failed; it has been logged.'));
       resolve();
     });
     child.on('close', code => {
       if (code !== 0 && stderr) {
         options.log(`git http-backend exited ${code}: ${stderr.trim()}`);
+      }
+      if (code !== 0 && outcome === 'ok') {
+        outcome = 'failed';
       }
       if (!headersDone) {
         fail(new HubShareError(500, 'git_failed', 'The git service failed; it has been logged.'));

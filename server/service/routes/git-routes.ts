@@ -4,7 +4,8 @@ import { callerOf } from '../authentication';
 import type { Level } from '../domain/levels';
 import type { Pushes } from '../domain/pushes';
 import type { GitRunner } from '../git/git-runner';
-import { serveGitHttp, type GitService } from '../git/http-backend';
+import { gitServiceOf, serveGitHttp, type GitService } from '../git/http-backend';
+import type { ServiceMetrics } from '../metrics';
 import { projectOf } from './project-access';
 
 /** How much a git request body may carry. */
@@ -22,12 +23,13 @@ export interface GitLimits {
  */
 export function gitRoutes(
   routes: RouteTable,
-  deps: { git: GitRunner; repositoriesDir: string; limits: GitLimits; pushes: Pushes; log: (m: string) => void },
+  deps: { git: GitRunner; repositoriesDir: string; limits: GitLimits; pushes: Pushes; log: (m: string) => void; metrics: ServiceMetrics },
   access: { need: (level: Level) => Access; gitAdvertisement: Access }
 ): void {
   const base = '/git/:owner/:repo';
-  const serve = (endpoint: 'info/refs' | GitService) => (req: Request, res: Response) =>
-    serveGitHttp(deps.git, req, res, {
+  const serve = (endpoint: 'info/refs' | GitService) => async (req: Request, res: Response) => {
+    const started = process.hrtime.bigint();
+    const transfer = await serveGitHttp(deps.git, req, res, {
       repositoriesDir: deps.repositoriesDir,
       projectId: projectOf(res.locals).project.id,
       endpoint,
@@ -35,6 +37,8 @@ export function gitRoutes(
       maxBodyBytes: endpoint === 'git-receive-pack' ? deps.limits.maxPushBytes : deps.limits.maxFetchRequestBytes,
       log: deps.log
     });
+    deps.metrics.git(gitServiceOf(req, endpoint), transfer, Number(process.hrtime.bigint() - started) / 1e9);
+  };
   const receive = serve('git-receive-pack');
   routes.get(`${base}/info/refs`, access.gitAdvertisement, serve('info/refs'));
   routes.post(`${base}/git-upload-pack`, access.need('read'), serve('git-upload-pack'));

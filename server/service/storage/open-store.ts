@@ -24,8 +24,23 @@ export interface OpenStore {
   engine: Engine;
   /** Pushes' turns on a project across the processes on this store (`project-locks.ts`). */
   locks: ProjectLocks;
+  /** The connection pools' figures, for metrics: the store's and the push locks' (none on SQLite). */
+  pools(): PoolStats[];
   /** Resolves once every database connection is closed, not merely asked to close. */
   close(): Promise<void>;
+}
+
+/** One connection pool's figures at this moment. */
+export interface PoolStats {
+  pool: 'store' | 'locks';
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
+function poolStats(pool: 'store' | 'locks', of: pg.Pool, max: number): PoolStats {
+  return { pool, total: of.totalCount, idle: of.idleCount, waiting: of.waitingCount, max };
 }
 
 /**
@@ -52,6 +67,9 @@ function postgresPool(url: string, onConnectionError: (error: Error) => void, ma
   return { pool, closed };
 }
 
+const STORE_CONNECTIONS = 10;
+const LOCK_CONNECTIONS = 64;
+
 /**
  * Opens the metadata store with its schema up to date: PostgreSQL when a `postgres://` URL is
  * given, else the embedded SQLite file in the data directory.
@@ -66,12 +84,14 @@ export async function openStore(options: {
   let engine: Engine;
   let locks = processLocks;
   let connectionsClosed = () => Promise.resolve();
+  let pools = (): PoolStats[] => [];
   if (options.databaseUrl) {
     engine = 'postgres';
     const onError = options.onConnectionError ?? (() => undefined);
-    const { pool, closed } = postgresPool(options.databaseUrl, onError, 10);
+    const { pool, closed } = postgresPool(options.databaseUrl, onError, STORE_CONNECTIONS);
     // One connection per push under way, each holding its project's lock (project-locks.ts).
-    const lockPool = postgresPool(options.databaseUrl, onError, 64);
+    const lockPool = postgresPool(options.databaseUrl, onError, LOCK_CONNECTIONS);
+    pools = () => [poolStats('store', pool, STORE_CONNECTIONS), poolStats('locks', lockPool.pool, LOCK_CONNECTIONS)];
     locks = advisoryLocks(lockPool.pool);
     connectionsClosed = async () => {
       await lockPool.pool.end();
@@ -101,6 +121,7 @@ export async function openStore(options: {
     db,
     engine,
     locks,
+    pools,
     async close() {
       await db.destroy();
       await connectionsClosed();

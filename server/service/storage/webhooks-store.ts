@@ -94,6 +94,16 @@ export class WebhooksStore {
     }));
   }
 
+  /** How many deliveries wait to be sent or retried (an index-only count: status leads an index). */
+  async pendingCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(eb => eb.fn.countAll<number | string | bigint>().as('pending'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(row.pending);
+  }
+
   /**
    * Takes a due delivery for this worker by moving its next attempt to `leaseUntil`, only if no
    * other worker (another replica) took it since it was read. If this process dies while sending,

@@ -1,6 +1,7 @@
 import { version } from '../../shared/version';
 import type { Clock } from '../domain/accounts';
 import { eventView } from '../domain/events';
+import type { DeliveryOutcome } from '../metrics';
 import type { DueDelivery, WebhooksStore } from '../storage/webhooks-store';
 import type { AddressPolicy } from './address-policy';
 import { ForbiddenAddressError, postWebhook, type Resolver } from './webhook-post';
@@ -51,7 +52,9 @@ export class WebhookDeliveryWorker {
     /** Says why a delivery must not go out now (its creator may no longer see it), or null. */
     private readonly audience: { refusal(delivery: DueDelivery): Promise<string | null> },
     private readonly clock: Clock,
-    private readonly log: (message: string) => void
+    private readonly log: (message: string) => void,
+    /** Told how each attempt ended (metrics). */
+    private readonly attempted: (outcome: DeliveryOutcome) => void = () => undefined
   ) {}
 
   /** Starts polling for due deliveries. */
@@ -152,6 +155,7 @@ export class WebhookDeliveryWorker {
       responseStatus,
       error
     });
+    this.attempted(refused ? 'refused' : status === 'pending' ? 'retrying' : status);
     if (status === 'failed') {
       this.log(`webhook delivery ${delivery.id} failed for good after ${attempts} attempts: ${error ?? ''}`);
     }

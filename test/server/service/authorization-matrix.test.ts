@@ -43,6 +43,8 @@ const teamMaintainer = (ok: number): Row['expect'] => [401, 401, 403, 403, 403, 
 
 const MATRIX: Row[] = [
   { method: 'GET', route: '/api/v1/user', path: '/api/v1/user', expect: signedInOnly(200) },
+  // Only the operator's metrics token opens it (metrics.test.ts); this service has none: closed to all.
+  { method: 'GET', route: '/metrics', path: '/metrics', expect: [403, 403, 403, 403, 403, 403, 403] },
   { method: 'GET', route: '/api/v1/projects', path: '/api/v1/projects?scope=all', expect: signedInOnly(200) },
   { method: 'POST', route: '/api/v1/projects', path: '/api/v1/projects', body: { name: '{n}' }, expect: signedInOnly(201) },
   { method: 'POST', route: '/api/v1/projects/heads', path: '/api/v1/projects/heads', body: { projects: ['olive/{p}'] }, expect: signedInOnly(200) },

@@ -13,6 +13,21 @@ describe('parseServiceConfig', () => {
     });
   });
 
+  it('takes the metrics token from HUBSHARE_METRICS_TOKEN only, and refuses a short one without echoing it', () => {
+    const token = 'a1'.repeat(16);
+    expect(parseServiceConfig([], { HUBSHARE_METRICS_TOKEN: token }, '/srv').metricsToken).toBe(token);
+    expect(parseServiceConfig([], { HUBSHARE_METRICS_TOKEN: '' }, '/srv').metricsToken).toBeUndefined();
+    expect(() => parseServiceConfig(['--metrics-token', token], {}, '/srv')).toThrow(/Unknown option '--metrics-token'/);
+    for (const bad of ['short-secret-1', `${token} spaced`, `${token}\n`]) {
+      expect(() => parseServiceConfig([], { HUBSHARE_METRICS_TOKEN: bad }, '/srv')).toThrow(/^HUBSHARE_METRICS_TOKEN must be 24 to 512 printable characters without spaces/);
+      try {
+        parseServiceConfig([], { HUBSHARE_METRICS_TOKEN: bad }, '/srv');
+      } catch (error) {
+        expect((error as Error).message).not.toContain(bad.trim());
+      }
+    }
+  });
+
   it('reads HUBSHARE_* environment variables', () => {
     const env = { HUBSHARE_DATA_DIR: '/data', HUBSHARE_HOST: '0.0.0.0', HUBSHARE_PORT: '9000' };
     expect(parseServiceConfig([], env, '/srv')).toMatchObject({ dataDir: '/data', host: '0.0.0.0', port: 9000 });

@@ -40,6 +40,8 @@ export interface TestServiceOptions {
   webhooks?: ServiceDependencies['webhooks'];
   browseLimits?: ServiceDependencies['browseLimits'];
   deliver?: boolean;
+  /** The operator's token for GET /metrics (closed without one). */
+  metricsToken?: string;
 }
 
 export async function startTestService(engine: Engine = 'sqlite', options: TestServiceOptions = {}): Promise<TestService> {
@@ -57,6 +59,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: TestS
       limits: options.maxPushBytes ? { maxPushBytes: options.maxPushBytes } : undefined,
       webhooks: options.webhooks,
       browseLimits: options.browseLimits,
+      metricsToken: options.metricsToken,
       logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) })
     });
     const server = await listen(app);
@@ -98,7 +101,7 @@ export async function startTestService(engine: Engine = 'sqlite', options: TestS
     },
     async close() {
       // Every suite that starts a service greps its whole log for every token it issued.
-      const leaked = issuedTokens.filter(token => logs.some(line => line.includes(token) || line.includes(token.slice(3))));
+      const leaked = [...issuedTokens, ...(options.metricsToken ? [options.metricsToken] : [])].filter(token => logs.some(line => line.includes(token) || line.includes(token.slice(3))));
       if (leaked.length > 0) {
         throw new Error(`the service log holds ${leaked.length} token(s)`);
       }

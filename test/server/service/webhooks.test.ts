@@ -83,6 +83,7 @@ interface Delivery {
   error: string | null;
 }
 
+const METRICS_TOKEN = 'operator-metrics-token-for-webhook-tests';
 const FAST = { allowLoopbackHttp: true, pollIntervalMs: 20, backoffBaseMs: 100, maxAttempts: 4, timeoutMs: 2000 };
 
 describe.each(testEngines())('webhooks, on %s', engine => {
@@ -99,7 +100,7 @@ describe.each(testEngines())('webhooks, on %s', engine => {
   const deliveries = async (path: string) => (await json<{ deliveries: Delivery[] }>(api('alice', 'GET', `${path}/deliveries`), 200)).deliveries;
 
   async function start(options: Partial<typeof FAST> = {}) {
-    service = await startTestService(engine, { webhooks: { ...FAST, ...options }, deliver: true });
+    service = await startTestService(engine, { webhooks: { ...FAST, ...options }, deliver: true, metricsToken: METRICS_TOKEN });
     for (const user of ['alice', 'bob']) {
       tokens[user] = await service.userWithToken(user);
     }
@@ -183,6 +184,10 @@ describe.each(testEngines())('webhooks, on %s', engine => {
     expect(failed).toMatchObject({ attempts: 3, responseStatus: 500, error: expect.stringMatching(/HTTP 500/) });
     expect(hook.received).toHaveLength(3);
     expect(new Set(hook.received.map(request => request.headers['x-hubshare-delivery']))).toEqual(new Set([failed.id]));
+    const metrics = await (await fetch(`${service.url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(metrics).toContain('hubshare_webhook_attempts_total{outcome="retrying"} 2');
+    expect(metrics).toContain('hubshare_webhook_attempts_total{outcome="failed"} 1');
+    expect(metrics).toContain('hubshare_webhook_deliveries_pending 0');
   });
 
   it('sends a team\'s webhook the team\'s events and those of projects granted to the team', async () => {
