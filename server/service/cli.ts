@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Logger, pino } from 'pino';
-import { HubShareError } from '../shared/errors';
+import { BadRequest, HubShareError } from '../shared/errors';
 import { version } from '../shared/version';
 import { createServiceApp } from './app';
 import { parseServiceConfig } from './config';
@@ -10,6 +12,8 @@ import { Accounts } from './domain/accounts';
 import { GitRunner } from './git/git-runner';
 import { combinedIdentity, HubIdentity } from './hub-identity';
 import { AccountsStore } from './storage/accounts-store';
+import { copyStore } from './storage/copy-store';
+import { openStore, SQLITE_FILE } from './storage/open-store';
 
 /** Where the CLI writes: injected so tests can read what it printed. */
 export interface CliIO {
@@ -30,6 +34,9 @@ Commands:
                                                  (--json: {"id", "token"}, for scripts)
   token list NAME                                list NAME's tokens (ids and notes, never values)
   token revoke NAME TOKEN_ID                     revoke one of NAME's tokens
+  database copy --to URL                         copy every user, team, grant, project record and
+                                                 event into an empty database (postgres:// URL, or
+                                                 "sqlite": the data dir's file); stop the service first
 
 Every command takes --data-dir DIR (default ./.hubshare-data, or $HUBSHARE_DATA_DIR) and
 --database URL (a postgres:// URL, or $HUBSHARE_DATABASE_URL; default: SQLite in the data dir).
@@ -176,8 +183,42 @@ async function runAccountCommand(command: string, rest: readonly string[], io: C
       io.err(`Revoked token ${positionals[1]}.`);
       return EXIT_OK;
     }
+    case 'database copy': {
+      const { values, positionals } = accountCommandArgs(rest, { to: 'string' });
+      if (positionals.length !== 0 || typeof values.to !== 'string') {
+        return usage();
+      }
+      const counts = await copyDatabase(values, values.to, io);
+      io.err(`Copied ${Object.entries(counts).map(([table, count]) => `${count} ${table}`).join(', ')}.`);
+      io.err('Next: copy the data directory\'s repositories/ folder to where the service will run, and start it on the new database.');
+      return EXIT_OK;
+    }
     default:
       return usage();
+  }
+}
+
+/** `database copy`: the store the flags name, into the (empty) store `--to` names. */
+async function copyDatabase(flags: { 'data-dir'?: unknown; database?: unknown }, to: string, io: CliIO): Promise<Record<string, number>> {
+  const args = typeof flags['data-dir'] === 'string' ? ['--data-dir', flags['data-dir']] : [];
+  const source = parseServiceConfig([...args, ...(typeof flags.database === 'string' ? ['--database', flags.database] : [])], io.env, io.cwd);
+  const target = parseServiceConfig([...args, '--database', to], {}, io.cwd);
+  if (source.databaseUrl === target.databaseUrl) {
+    throw new BadRequest('--to names the database being copied; name another one.', 'usage');
+  }
+  if (!source.databaseUrl && !existsSync(join(source.dataDir, SQLITE_FILE))) {
+    throw new BadRequest(`There is no HubShare database in ${source.dataDir} to copy (no ${SQLITE_FILE}); name the data directory with --data-dir.`, 'usage');
+  }
+  const from = await openStore({ dataDir: source.dataDir, databaseUrl: source.databaseUrl });
+  try {
+    const into = await openStore({ dataDir: source.dataDir, databaseUrl: target.databaseUrl });
+    try {
+      return await copyStore(from, into);
+    } finally {
+      await into.close();
+    }
+  } finally {
+    await from.close();
   }
 }
 

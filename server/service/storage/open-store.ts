@@ -67,6 +67,9 @@ function postgresPool(url: string, onConnectionError: (error: Error) => void, ma
   return { pool, closed };
 }
 
+/** The embedded database's file in the data directory. */
+export const SQLITE_FILE = 'hubshare.sqlite3';
+
 const STORE_CONNECTIONS = 10;
 const LOCK_CONNECTIONS = 64;
 
@@ -100,7 +103,7 @@ export async function openStore(options: {
     db = new Kysely<HubShareSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     engine = 'sqlite';
-    const sqlite = openSqlite(join(options.dataDir, 'hubshare.sqlite3'));
+    const sqlite = openSqlite(join(options.dataDir, SQLITE_FILE));
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
