@@ -92,6 +92,7 @@ checkEveryRoute(
       data: service.data,
       git: new GitRunner(service.dataDir),
       identity: { resolve: token => service.accounts.authenticate(token) },
+      metricsToken: 'the-operator-metrics-token-long-enough',
       logger: pino({ enabled: false })
     }),
   { Authorization: 'token hs_forged' }

@@ -29,7 +29,9 @@ export function operatorAccess(metricsToken: string | undefined): Access {
         throw new Unauthorized('Metrics need the operator\'s metrics token (Authorization: Bearer …).');
       }
       if (!sameSecret(given, metricsToken)) {
-        throw new Forbidden('This is not the metrics token.', 'not_operator');
+        // A user's token is no credential here at all: 401, as for a forged one.
+        res.set('WWW-Authenticate', 'Bearer realm="HubShare metrics", error="invalid_token"');
+        throw new Unauthorized('This is not the metrics token: metrics answer the operator\'s token only.', 'not_operator');
       }
       next();
     }

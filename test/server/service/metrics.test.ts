@@ -49,11 +49,11 @@ describe.each(testEngines())('GET /metrics, on %s', engine => {
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="HubShare metrics"');
     for (const token of [alice, root]) {
       const response = await scrape(`Bearer ${token}`);
-      expect(response.status).toBe(403);
+      expect(response.status).toBe(401);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_operator');
     }
-    expect((await scrape(`Bearer ${METRICS_TOKEN.slice(0, -1)}`)).status).toBe(403);
-    expect((await scrape(`Basic ${Buffer.from(`x:${METRICS_TOKEN}x`).toString('base64')}`)).status).toBe(403);
+    expect((await scrape(`Bearer ${METRICS_TOKEN.slice(0, -1)}`)).status).toBe(401);
+    expect((await scrape(`Basic ${Buffer.from(`x:${METRICS_TOKEN}x`).toString('base64')}`)).status).toBe(401);
   });
 
   it('counts requests by declared route and status, git bytes each way, and the database pools', async () => {
