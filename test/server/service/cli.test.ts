@@ -2,21 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runServiceCli, type CliIO } from '../../../server/service/cli';
 import { temporaryDirectory } from '../http-harness';
-
-/** Runs one CLI command against a data dir and captures what it printed. */
-async function run(dataDir: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: t => out.push(t), err: t => err.push(t), env: {}, cwd: dataDir };
-  const result = await runServiceCli([...argv, '--data-dir', dataDir], io);
-  if (typeof result !== 'number') {
-    await result.close();
-    throw new Error('expected a command that exits');
-  }
-  return { code: result, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli as run } from './cli-harness';
 
 describe('hubshare-service user and token commands', () => {
   let dir: ReturnType<typeof temporaryDirectory>;

@@ -4,26 +4,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIO, runServiceCli, startService, type RunningService } from '../../../server/service/cli';
+import { startService, type RunningService } from '../../../server/service/cli';
 import { temporaryDirectory } from '../http-harness';
 import { cloneUrl, GitClient } from './git-client';
+import { runCli as cli } from './cli-harness';
 import { callApi } from './service-harness';
 import { freshPostgresDatabase, testEngines } from './test-databases';
 import { openStore } from '../../../server/service/storage/open-store';
 import { TABLES_IN_ORDER } from '../../../server/service/storage/copy-store';
 import { sql } from 'kysely';
-
-async function cli(dataDir: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: t => out.push(t), err: t => err.push(t), env: {}, cwd: dataDir };
-  const result = await runServiceCli([...argv, '--data-dir', dataDir], io);
-  if (typeof result !== 'number') {
-    await result.close();
-    throw new Error('expected a command that exits');
-  }
-  return { code: result, out: out.join('\n'), err: err.join('\n') };
-}
 
 const serve = (dataDir: string, database?: string) =>
   startService(['--data-dir', dataDir, '--port', '0', ...(database ? ['--database', database] : [])], { env: {}, cwd: dataDir, logger: pino({ enabled: false }) });
