@@ -13,13 +13,44 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** How long an operation waits for another one of this process on the same checkout. */
+export const IN_PROCESS_WAIT_MS = 15_000;
+
+/** Per checkout root, the end of this process's queue of operations on it. */
+const queues = new Map<string, Promise<void>>();
+
 /**
  * Runs `work` holding the checkout's lock, so only one operation at a time touches a checkout
- * (the agent and a terminal may both try). A lock left by a process that no longer runs is taken over,
- * and so are the locks a killed git process left in the checkout's git directory.
- * @throws Conflict when another live process holds the lock.
+ * (the agent and a terminal may both try). Within this process operations on one checkout take
+ * turns (the panel's status read and the conflict picker's reads arrive together): one waits up
+ * to `waitMs` for the others before it is refused. Another process's lock refuses at once. A lock
+ * left by a process that no longer runs is taken over, and so are the locks a killed git process
+ * left in the checkout's git directory.
+ * @throws Conflict when another live process holds the lock, or this process's turn did not come.
  */
-export async function withCheckoutLock<T>(root: string, work: () => Promise<T>): Promise<T> {
+export async function withCheckoutLock<T>(root: string, work: () => Promise<T>, waitMs = IN_PROCESS_WAIT_MS): Promise<T> {
+  const before = queues.get(root) ?? Promise.resolve();
+  let done = () => undefined as void;
+  const mine = new Promise<void>(resolve => (done = resolve));
+  const tail = before.then(() => mine);
+  queues.set(root, tail);
+  let timer: NodeJS.Timeout | undefined;
+  const turn = await Promise.race([before.then(() => true), new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), waitMs)))]);
+  clearTimeout(timer);
+  try {
+    if (!turn) {
+      throw new Conflict('Another HubShare operation of this server is working on this folder; try again when it has finished.', 'checkout_busy');
+    }
+    return await holdingFileLock(root, work);
+  } finally {
+    done();
+    if (queues.get(root) === tail) {
+      queues.delete(root);
+    }
+  }
+}
+
+async function holdingFileLock<T>(root: string, work: () => Promise<T>): Promise<T> {
   const lockFile = join(root, HUBSHARE_DIR, 'hubshare.lock');
   for (let attempt = 0; ; attempt += 1) {
     try {
