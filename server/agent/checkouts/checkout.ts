@@ -1,6 +1,6 @@
 // `hubshare checkout` (a project of the hub) and `hubshare clone` (a repository from the internet)
 // into a new or empty folder; a refused one leaves nothing behind.
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BadRequest, NotFound } from '../../shared/errors';
 import { AgentGitError } from '../git/git-runner';
@@ -9,7 +9,7 @@ import type { CheckoutContext } from './checkout-context';
 import { withCheckoutLock } from './checkout-lock';
 import { TRACKING } from './checkout-types';
 import { refuseInsideCheckout } from './hostile-tree';
-import { HUBSHARE_DIR } from './layout';
+import { HUBSHARE_DIR, PULL_STATE_FILE } from './layout';
 import { parseCloneUrl, parseProjectPath, type Remote } from './remote';
 
 const DEFAULT_MAX_CLONE_BYTES = 2 * 1024 * 1024 * 1024;
@@ -23,9 +23,7 @@ export async function checkout(context: CheckoutContext, rawProject: string, dir
   await callService<ServiceProject>(context.service, 'GET', `/projects/${full}`);
   const root = resolve(dir ?? full.split('/')[1]);
   refuseInsideCheckout(root);
-  if (existsSync(root) && readdirSync(root).length > 0) {
-    throw new BadRequest(`${root} already has files in it; check out into a new or empty folder.`, 'folder_not_empty');
-  }
+  requireEmptyFolder(root, 'check out');
   const created = !existsSync(root);
   mkdirSync(root, { recursive: true });
   try {
@@ -53,9 +51,7 @@ export async function clone(context: CheckoutContext, rawUrl: string, dir: strin
   const url = parseCloneUrl(rawUrl, context.options.allowHttpLoopback ?? false);
   const root = resolve(dir);
   refuseInsideCheckout(root);
-  if (existsSync(root) && readdirSync(root).length > 0) {
-    throw new BadRequest(`${root} already has files in it; clone into a new or empty folder.`, 'folder_not_empty');
-  }
+  requireEmptyFolder(root, 'clone');
   const created = !existsSync(root);
   mkdirSync(root, { recursive: true });
   const remote: Remote = { kind: 'url', url };
@@ -94,6 +90,56 @@ export async function clone(context: CheckoutContext, rawUrl: string, dir: strin
     throw error;
   }
   return root;
+}
+
+/**
+ * A checkout or clone may go into a new folder or an empty one — or one holding only what a
+ * killed checkout or clone left (`unfinishedCheckout`), which is removed first.
+ * @throws BadRequest when the folder holds anything else.
+ */
+function requireEmptyFolder(root: string, verb: 'check out' | 'clone'): void {
+  if (!existsSync(root)) {
+    return;
+  }
+  const entries = readdirSync(root);
+  if (entries.length === 1 && entries[0] === HUBSHARE_DIR && unfinishedCheckout(root)) {
+    rmSync(join(root, HUBSHARE_DIR), { recursive: true, force: true });
+    return;
+  }
+  if (entries.length > 0) {
+    throw new BadRequest(`${root} already has files in it; ${verb} into a new or empty folder.`, 'folder_not_empty');
+  }
+}
+
+/**
+ * Whether `.hubshare` is what a checkout or clone killed before its first commit left, at any
+ * moment from `git init` on: no branch of its own (loose or packed) and no pull under way — so
+ * nothing in it was ever the user's. Read as plain files: no git runs in a folder not yet known
+ * to be ours.
+ */
+function unfinishedCheckout(root: string): boolean {
+  const dir = join(root, HUBSHARE_DIR);
+  if (existsSync(join(dir, PULL_STATE_FILE)) || filesUnder(join(dir, 'refs', 'heads')) > 0) {
+    return false;
+  }
+  let packed = '';
+  try {
+    packed = readFileSync(join(dir, 'packed-refs'), 'utf8');
+  } catch {
+    // No packed refs: a new repository.
+  }
+  return !packed.split('\n').some(line => / refs\/heads\//.test(line));
+}
+
+/** How many files are under a folder (none when it does not exist); links are not followed. */
+function filesUnder(dir: string): number {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  return entries.reduce((count, entry) => count + (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : 1), 0);
 }
 
 /**
