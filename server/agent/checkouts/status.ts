@@ -39,6 +39,8 @@ export async function status(context: CheckoutContext, dir: string, known?: Know
     const remote = await context.remoteOf(root);
     const git = context.git(root, remote);
     const project = describeRemote(remote);
+    // A pull killed inside its merge: back to the user's files, so the answer is "pull", not picks.
+    await context.recoverInterruptedPull(git, root);
     const files = await workingState(context, git, root);
     if (files.conflicts.length > 0 || pullInProgress(root)) {
       return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts: files.conflicts, lastChange: (await trackingState(git)).lastChange };

@@ -53,6 +53,16 @@ describe('a pull killed in the middle of its merge', () => {
     expect(treeHash(mine, ['.hubshare'])).toEqual(before);
   });
 
+  it('is undone by the next status read (the panel\'s), which then says there is something to pull instead of showing picks no pull waits for', async () => {
+    const { mine, before } = await killedInsidePull();
+    const status = await as('alice', mine, 'status');
+    expect(status.code).toBe(0);
+    expect(status.out).not.toMatch(/conflict|pick/i);
+    expect(status.out).toMatch(/pull/i);
+    expect(treeHash(mine, ['.hubshare'])).toEqual(before);
+    expect(git(mine, 'ls-files', '-u')).toBe('');
+  });
+
   it('is undone by the next push, which does not push over the other person\'s colliding edit', async () => {
     const { mine, before } = await killedInsidePull();
     const push = await as('alice', mine, 'push');
