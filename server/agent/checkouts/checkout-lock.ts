@@ -34,6 +34,13 @@ export async function withCheckoutLock<T>(root: string, work: () => Promise<T>, 
   const mine = new Promise<void>(resolve => (done = resolve));
   const tail = before.then(() => mine);
   queues.set(root, tail);
+  // The queue is gone once its last operation is done — not when a waiter gives up while the
+  // one ahead of it still works (the next caller would skip the queue and be refused).
+  void tail.then(() => {
+    if (queues.get(root) === tail) {
+      queues.delete(root);
+    }
+  });
   let timer: NodeJS.Timeout | undefined;
   const turn = await Promise.race([before.then(() => true), new Promise<false>(resolve => (timer = setTimeout(() => resolve(false), waitMs)))]);
   clearTimeout(timer);
@@ -44,10 +51,23 @@ export async function withCheckoutLock<T>(root: string, work: () => Promise<T>, 
     return await holdingFileLock(root, work);
   } finally {
     done();
-    if (queues.get(root) === tail) {
-      queues.delete(root);
-    }
   }
+}
+
+/** Whether another process that still runs holds the checkout's lock file. */
+export function lockHeldByLiveProcess(root: string): boolean {
+  let holder: number;
+  try {
+    holder = Number.parseInt(readFileSync(join(root, HUBSHARE_DIR, 'hubshare.lock'), 'utf8'), 10);
+  } catch {
+    return false;
+  }
+  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder);
+}
+
+/** Whether an operation of this process works on (or waits for) the checkout at `root`. */
+export function busyInThisProcess(root: string): boolean {
+  return queues.has(root);
 }
 
 async function holdingFileLock<T>(root: string, work: () => Promise<T>): Promise<T> {

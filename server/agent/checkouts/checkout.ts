@@ -6,7 +6,7 @@ import { BadRequest, NotFound } from '../../shared/errors';
 import { AgentGitError } from '../git/git-runner';
 import { callService, type ServiceProject } from '../service-client';
 import type { CheckoutContext } from './checkout-context';
-import { withCheckoutLock } from './checkout-lock';
+import { busyInThisProcess, lockHeldByLiveProcess, withCheckoutLock } from './checkout-lock';
 import { TRACKING } from './checkout-types';
 import { refuseInsideCheckout } from './hostile-tree';
 import { HUBSHARE_DIR, PULL_STATE_FILE } from './layout';
@@ -119,6 +119,12 @@ function requireEmptyFolder(root: string, verb: 'check out' | 'clone'): void {
  */
 function unfinishedCheckout(root: string): boolean {
   const dir = join(root, HUBSHARE_DIR);
+  const isFile = (name: string) => lstatSync(join(dir, name), { throwIfNoEntry: false })?.isFile() === true;
+  // A git directory (not some folder or file of the user's named so), and no operation of this
+  // process or another live one at work in it: a checkout under way has no branch yet either.
+  if (!lstatSync(dir).isDirectory() || !isFile('HEAD') || !isFile('config') || busyInThisProcess(root) || lockHeldByLiveProcess(root)) {
+    return false;
+  }
   if (existsSync(join(dir, PULL_STATE_FILE)) || filesUnder(join(dir, 'refs', 'heads')) > 0) {
     return false;
   }

@@ -55,7 +55,8 @@ export class Checkouts {
     const answers: { root: string; status?: CheckoutStatus; error?: unknown }[] = [];
     for (const root of roots) {
       try {
-        answers.push({ root, status: await status(this.context, root, known) });
+        // A checkout busy with an operation answers busy at once: the next round asks again.
+        answers.push({ root, status: await status(this.context, root, known, 0) });
       } catch (error) {
         answers.push({ root, error });
       }

@@ -33,33 +33,37 @@ export async function headsOf(context: CheckoutContext, projects: readonly strin
  * `status` for the files, one `for-each-ref` for where main was last seen, one `rev-list` when
  * both sides have commits.
  */
-export async function status(context: CheckoutContext, dir: string, known?: KnownHeads): Promise<CheckoutStatus> {
+export async function status(context: CheckoutContext, dir: string, known?: KnownHeads, waitMs?: number): Promise<CheckoutStatus> {
   const root = context.requireCheckout(dir);
-  return withCheckoutLock(root, async () => {
-    const remote = await context.remoteOf(root);
-    const git = context.git(root, remote);
-    const project = describeRemote(remote);
-    // A pull killed inside its merge: back to the user's files, so the answer is "pull", not picks.
-    await context.recoverInterruptedPull(git, root);
-    const files = await workingState(context, git, root);
-    if (files.conflicts.length > 0 || pullInProgress(root)) {
-      return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts: files.conflicts, lastChange: (await trackingState(git)).lastChange };
-    }
-    let tracking = await trackingState(git);
-    const heads = remote.kind === 'project' ? (known ?? (await headsOf(context, [remote.project]))) : new Map<string, string | null>();
-    const unchanged = remote.kind === 'project' && heads.has(remote.project) && heads.get(remote.project) === tracking.commit;
-    if (!unchanged) {
-      // A fetch moves only the tracking ref: the files and HEAD are as just read.
-      await context.fetch(git, remote);
-      tracking = await trackingState(git);
-    }
-    const { ahead, behind } = await aheadBehind(git, files.head, tracking.commit);
-    const changed = files.changed;
-    const mineChanged = ahead > 0 || changed.length > 0;
-    const state: CheckoutState =
-      mineChanged && behind > 0 ? 'diverged' : behind > 0 ? 'behind' : changed.length > 0 ? 'local-changes' : ahead > 0 ? 'ahead' : 'clean';
-    return { root, project, state, changed, behind, ahead, conflicts: [], lastChange: tracking.lastChange };
-  });
+  return withCheckoutLock(
+    root,
+    async () => {
+      const remote = await context.remoteOf(root);
+      const git = context.git(root, remote);
+      const project = describeRemote(remote);
+      // A pull killed inside its merge: back to the user's files, so the answer is "pull", not picks.
+      await context.recoverInterruptedPull(git, root);
+      const files = await workingState(context, git, root);
+      if (files.conflicts.length > 0 || pullInProgress(root)) {
+        return { root, project, state: 'conflicted', changed: [], behind: 0, ahead: 0, conflicts: files.conflicts, lastChange: (await trackingState(git)).lastChange };
+      }
+      let tracking = await trackingState(git);
+      const heads = remote.kind === 'project' ? (known ?? (await headsOf(context, [remote.project]))) : new Map<string, string | null>();
+      const unchanged = remote.kind === 'project' && heads.has(remote.project) && heads.get(remote.project) === tracking.commit;
+      if (!unchanged) {
+        // A fetch moves only the tracking ref: the files and HEAD are as just read.
+        await context.fetch(git, remote);
+        tracking = await trackingState(git);
+      }
+      const { ahead, behind } = await aheadBehind(git, files.head, tracking.commit);
+      const changed = files.changed;
+      const mineChanged = ahead > 0 || changed.length > 0;
+      const state: CheckoutState =
+        mineChanged && behind > 0 ? 'diverged' : behind > 0 ? 'behind' : changed.length > 0 ? 'local-changes' : ahead > 0 ? 'ahead' : 'clean';
+      return { root, project, state, changed, behind, ahead, conflicts: [], lastChange: tracking.lastChange };
+    },
+    waitMs
+  );
 }
 
 /** The files: HEAD's commit, files changed since it, files waiting for a pick — from one `git status`. */

@@ -52,6 +52,21 @@ describe('the checkout lock', () => {
     expect(await withCheckoutLock(root, async () => 'after')).toBe('after');
   });
 
+  it('keeps the others waiting in turn when one waiter gives up', async () => {
+    const root = checkoutRoot();
+    const trace: string[] = [];
+    const first = withCheckoutLock(root, async () => {
+      await sleep(300);
+      trace.push('first');
+    });
+    const impatient = withCheckoutLock(root, async () => trace.push('impatient'), 50);
+    await expect(impatient).rejects.toMatchObject({ code: 'checkout_busy' });
+    // Arrives after the impatient one gave up, while the first still works: it waits its turn.
+    const patient = withCheckoutLock(root, async () => trace.push('patient'), 5000);
+    await Promise.all([first, patient]);
+    expect(trace).toEqual(['first', 'patient']);
+  });
+
   it('refuses at once while another live process (a terminal\'s hubshare) holds the checkout', async () => {
     const root = checkoutRoot();
     const other = spawn('sleep', ['30']);

@@ -82,6 +82,36 @@ describe('a checkout killed halfway', () => {
     expect(treeHash(folder, ['.hubshare'])).toEqual(tree);
   });
 
+  it('leaves alone a checkout still under way in another process, and a .hubshare that is not a git directory', async () => {
+    const { project: name } = await project();
+    const underWay = join(world.work.path, 'bob-under-way');
+    mkdirSync(join(underWay, '.hubshare', 'refs', 'heads'), { recursive: true });
+    writeFileSync(join(underWay, '.hubshare', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(underWay, '.hubshare', 'config'), '[hubshare]\n\tproject = alice/big\n');
+    const other = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(underWay, '.hubshare', 'hubshare.lock'), String(other.pid));
+      const refused = await as('bob', world.work.path, 'checkout', name, underWay);
+      expect(refused.err).toContain('already has files in it');
+      expect(readdirSync(join(underWay, '.hubshare')).sort()).toEqual(['HEAD', 'config', 'hubshare.lock', 'refs']);
+    } finally {
+      other.kill('SIGKILL');
+    }
+    for (const shape of ['file', 'folder'] as const) {
+      const folder = join(world.work.path, `bob-own-${shape}`);
+      mkdirSync(folder);
+      if (shape === 'file') {
+        writeFileSync(join(folder, '.hubshare'), 'my notes, named oddly\n');
+      } else {
+        mkdirSync(join(folder, '.hubshare'));
+        writeFileSync(join(folder, '.hubshare', 'notes.txt'), 'mine\n');
+      }
+      expect((await as('bob', world.work.path, 'checkout', name, folder)).err).toContain('already has files in it');
+      expect(treeHash(folder)).not.toEqual({});
+      expect(existsSync(join(folder, '.hubshare'))).toBe(true);
+    }
+  });
+
   it('still refuses a folder holding anything of the user\'s, and a checkout that has commits', async () => {
     const { project: name } = await project();
     const folder = join(world.work.path, 'bob-with-a-file');
