@@ -48,14 +48,14 @@ type AnyTables = Record<string, Row>;
  * @throws Conflict when the target already holds rows (nothing is written).
  * @returns how many rows each table had.
  */
-export async function copyStore(from: { db: Store; engine: Engine }, to: { db: Store; engine: Engine }): Promise<Record<string, number>> {
+export async function copyStore(from: { db: Store; engine: Engine }, to: { db: Store; engine: Engine }, pageSize = PAGE): Promise<Record<string, number>> {
   // One snapshot of the source (a transaction: SQLite's first read fixes it, PostgreSQL's
   // repeatable read keeps it), however many pages the copy reads.
   const reading = from.engine === 'postgres' ? from.db.transaction().setIsolationLevel('repeatable read') : from.db.transaction();
-  return reading.execute(snapshot => copyRows(snapshot as unknown as Kysely<AnyTables>, to));
+  return reading.execute(snapshot => copyRows(snapshot as unknown as Kysely<AnyTables>, to, pageSize));
 }
 
-async function copyRows(source: Kysely<AnyTables>, to: { db: Store; engine: Engine }): Promise<Record<string, number>> {
+async function copyRows(source: Kysely<AnyTables>, to: { db: Store; engine: Engine }, pageSize: number): Promise<Record<string, number>> {
   const target = to.db as unknown as Kysely<AnyTables>;
   const counts: Record<string, number> = {};
   await target.transaction().execute(async tx => {
@@ -82,7 +82,7 @@ async function copyRows(source: Kysely<AnyTables>, to: { db: Store; engine: Engi
           const [first, second] = KEYS[table];
           page = second === undefined ? page.where(first, '>', seen[0]) : page.where(eb => eb(eb.refTuple(first, second), '>', eb.tuple(seen[0], seen[1])));
         }
-        const rows = (await page.limit(PAGE).execute()) as Row[];
+        const rows = (await page.limit(pageSize).execute()) as Row[];
         if (rows.length === 0) {
           break;
         }
@@ -90,7 +90,7 @@ async function copyRows(source: Kysely<AnyTables>, to: { db: Store; engine: Engi
         counts[table] += rows.length;
         const last = rows[rows.length - 1];
         after = KEYS[table].map(key => last[key]);
-        if (rows.length < PAGE) {
+        if (rows.length < pageSize) {
           break;
         }
       }

@@ -42,6 +42,7 @@ describe('the agent\'s API under random requests', () => {
   const root = join(work.path, 'alice');
   const log: string[] = [];
   let token = '';
+  const home = process.env.HOME;
 
   const call = async (method: string, path: string, body?: unknown, accept?: string) => {
     const response = await fetch(`${agent.url}${path}`, {
@@ -54,8 +55,11 @@ describe('the agent\'s API under random requests', () => {
 
   const snapshot = async (): Promise<string> => {
     const rows = await Promise.all(
-      (['projects', 'user_grants', 'team_grants', 'teams', 'team_members', 'events'] as const).map(async table =>
-        (await service.data.db.selectFrom(table).selectAll().execute()).map(row => `${table} ${JSON.stringify(row)}`).sort().join('\n')
+      (['users', 'api_tokens', 'projects', 'user_grants', 'team_grants', 'teams', 'team_members', 'events', 'webhooks'] as const).map(async table =>
+        (await service.data.db.selectFrom(table).selectAll().execute())
+          .map(row => `${table} ${JSON.stringify(row, (key, value: unknown) => (key === 'last_used_at' ? undefined : value))}`)
+          .sort()
+          .join('\n')
       )
     );
     return [...rows, ...filesOf(service.data.repositoriesDir).sort(), ...filesOf(root).sort()].join('\n');
@@ -92,6 +96,7 @@ describe('the agent\'s API under random requests', () => {
     await agent.close();
     await service.close();
     work.remove();
+    process.env.HOME = home;
   });
 
   const segment = fc.oneof(
