@@ -114,7 +114,7 @@ describe.each([
     expect((deployment.spec as { replicas: number }).replicas).toBeGreaterThanOrEqual(2);
   });
 
-  it('probes /health for life and /ready for readiness under the prefix the hub routes, and takes its secrets from the Secret the README creates', () => {
+  it('probes /health for life and /ready for readiness under the prefix the hub routes, and takes its secrets from the Secret the README creates (from files)', () => {
     const prefix = env.JUPYTERHUB_SERVICE_PREFIX.value ?? '';
     expect(container.livenessProbe.httpGet.path).toBe(`${prefix}health`);
     expect(container.startupProbe.httpGet.path).toBe(`${prefix}health`);
@@ -123,7 +123,7 @@ describe.each([
     const fromSecrets = container.env.filter(variable => variable.valueFrom);
     expect(fromSecrets.map(variable => variable.name).sort()).toEqual(['HUBSHARE_DATABASE_URL', 'HUBSHARE_METRICS_TOKEN', 'JUPYTERHUB_API_TOKEN']);
     for (const variable of fromSecrets) {
-      expect(readme).toContain(`--from-literal=${variable.valueFrom?.secretKeyRef.key}=`);
+      expect(readme).toContain(`> hubshare-secret/${variable.valueFrom?.secretKeyRef.key}`);
     }
     // Every variable it sets is one the service reads.
     const config = readFileSync(join(root, 'server', 'service', 'config.ts'), 'utf8');
@@ -134,9 +134,11 @@ describe.each([
 });
 
 describe('the Zero to JupyterHub values', () => {
+  type Egress = { networkPolicy: { egress: { to: { podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[] } };
   const values = parse(readFileSync(join(deploy, 'zero-to-jupyterhub-values.yaml'), 'utf8')) as {
-    hub: { services: Record<string, { url: string }>; loadRoles: Record<string, { scopes: string[]; services?: string[] }> };
-    singleuser: { extraEnv: Record<string, string>; networkPolicy: { egress: { to: { podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[] } };
+    hub: Egress & { services: Record<string, { url: string }>; loadRoles: Record<string, { scopes: string[]; services?: string[] }> };
+    proxy: { chp: Egress };
+    singleuser: Egress & { extraEnv: Record<string, string> };
   };
   const objects = renderKustomization(join(deploy, 'base'));
   const service = only(objects, 'Service');
@@ -150,9 +152,12 @@ describe('the Zero to JupyterHub values', () => {
     expect(values.hub.services[name].url).toBe(`http://${service.metadata.name}:${port}`);
     expect(env.JUPYTERHUB_SERVICE_PREFIX).toBe(`/services/${name}/`);
     expect(values.singleuser.extraEnv.HUBSHARE_URL).toBe(`http://${service.metadata.name}:${port}/services/${name}`);
-    const [egress] = values.singleuser.networkPolicy.egress;
-    expect(matches(egress.to[0].podSelector.matchLabels, template.metadata.labels)).toBe(true);
-    expect(egress.ports[0].port).toBe(port);
+    // Users' servers, the proxy and the hub may each reach the service's pods on its port.
+    for (const [who, side] of [['singleuser', values.singleuser], ['proxy', values.proxy.chp], ['hub', values.hub]] as const) {
+      const [egress] = side.networkPolicy.egress;
+      expect(matches(egress.to[0].podSelector.matchLabels, template.metadata.labels), who).toBe(true);
+      expect(egress.ports[0].port, who).toBe(port);
+    }
     expect(template.metadata.labels['hub.jupyter.org/network-access-hub']).toBe('true');
   });
 
