@@ -4,6 +4,7 @@
 // shows what deciding costs per project (goal: a few queries per batch, not per project).
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { sized } from './bench-scale';
+import { inBatches } from '../test/server/service/in-batches';
 import { callApi, startTestService, type TestService } from '../test/server/service/service-harness';
 
 const EVENTS = sized(2_000, 400);
@@ -24,9 +25,7 @@ async function seed(service: TestService, projects: number): Promise<string> {
     created_at: now,
     updated_at: now
   }));
-  for (let start = 0; start < rows.length; start += 500) {
-    await db.insertInto('projects').values(rows.slice(start, start + 500)).execute();
-  }
+  await inBatches(rows, batch => db.insertInto('projects').values(batch).execute());
   const events = Array.from({ length: EVENTS }, (_, index) => ({
     type: 'push',
     created_at: now,
@@ -37,9 +36,7 @@ async function seed(service: TestService, projects: number): Promise<string> {
     audience: null,
     data: JSON.stringify({ ref: 'refs/heads/main', before: null, after: '0'.repeat(40) })
   }));
-  for (let start = 0; start < events.length; start += 500) {
-    await db.insertInto('events').values(events.slice(start, start + 500)).execute();
-  }
+  await inBatches(events, batch => db.insertInto('events').values(batch).execute());
   return service.userWithToken('reader');
 }
 

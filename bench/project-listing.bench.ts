@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import type { Engine } from '../server/service/storage/open-store';
 import { sized } from './bench-scale';
+import { inBatches } from '../test/server/service/in-batches';
 import { callApi, startTestService, type TestService } from '../test/server/service/service-harness';
 
 /** Users, teams and grants in the proportions of a large hub: 20,000 projects, 10,000 users, 1,000 teams, 100,000 grants. */
@@ -17,13 +18,8 @@ async function seed(service: TestService, projects: number): Promise<{ user: str
   const db = service.data.db;
   const now = new Date().toISOString();
   const id = (prefix: number, index: number) => (prefix * 1e9 + index).toString(16).padStart(24, '0');
-  const batches = async <T>(rows: T[], insert: (batch: T[]) => Promise<unknown>) => {
-    for (let start = 0; start < rows.length; start += 500) {
-      await insert(rows.slice(start, start + 500));
-    }
-  };
   const users = Array.from({ length: size.users }, (_, index) => ({ id: id(1, index), name: `user-${index}`, is_admin: 0, created_at: now }));
-  await batches(users, batch => db.insertInto('users').values(batch).execute());
+  await inBatches(users, batch => db.insertInto('users').values(batch).execute());
   const projectRows = Array.from({ length: size.projects }, (_, index) => ({
     id: id(2, index),
     owner_id: users[(index * 7) % users.length].id,
@@ -33,20 +29,20 @@ async function seed(service: TestService, projects: number): Promise<{ user: str
     created_at: now,
     updated_at: now
   }));
-  await batches(projectRows, batch => db.insertInto('projects').values(batch).execute());
+  await inBatches(projectRows, batch => db.insertInto('projects').values(batch).execute());
   const teams = Array.from({ length: size.teams }, (_, index) => ({ id: id(3, index), name: `team-${index}`, description: '', source: 'hubshare' as const, created_at: now }));
-  await batches(teams, batch => db.insertInto('teams').values(batch).execute());
+  await inBatches(teams, batch => db.insertInto('teams').values(batch).execute());
   const members = teams.flatMap((team, index) => Array.from({ length: 10 }, (_, n) => ({ team_id: team.id, user_id: users[(index * 10 + n) % users.length].id, role: 'member' as const, created_at: now })));
-  await batches(members, batch => db.insertInto('team_members').values(batch).onConflict(c => c.doNothing()).execute());
+  await inBatches(members, batch => db.insertInto('team_members').values(batch).onConflict(c => c.doNothing()).execute());
   const grants = new Map<string, { project_id: string; user_id: string; level: 'read' | 'write'; created_at: string }>();
   for (let index = 0; grants.size < size.userGrants; index++) {
     const project = projectRows[(index * 13) % projectRows.length];
     const user = users[(index * 31 + Math.floor(index / projectRows.length)) % users.length];
     grants.set(`${project.id}${user.id}`, { project_id: project.id, user_id: user.id, level: index % 3 === 0 ? 'write' : 'read', created_at: now });
   }
-  await batches([...grants.values()], batch => db.insertInto('user_grants').values(batch).onConflict(c => c.doNothing()).execute());
+  await inBatches([...grants.values()], batch => db.insertInto('user_grants').values(batch).onConflict(c => c.doNothing()).execute());
   const teamGrants = projectRows.map((project, index) => ({ project_id: project.id, team_id: teams[(index * 17) % teams.length].id, level: 'read' as const, created_at: now }));
-  await batches(teamGrants, batch => db.insertInto('team_grants').values(batch).execute());
+  await inBatches(teamGrants, batch => db.insertInto('team_grants').values(batch).execute());
   return { user: await service.userWithToken('reader'), admin: await service.userWithToken('root', { admin: true }) };
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openServiceData } from '../../server/service/data-dir';
+import { inBatches } from '../../test/server/service/in-batches';
 
 /**
  * A hub of thousands for one user, written straight into the service's store (as the listing
@@ -50,11 +51,6 @@ export async function seedManyProjects(dataDir: string, user: string): Promise<v
         return;
       }
       const now = new Date().toISOString();
-      const inBatches = async <T>(rows: T[], insert: (batch: T[]) => Promise<unknown>) => {
-        for (let start = 0; start < rows.length; start += 500) {
-          await insert(rows.slice(start, start + 500));
-        }
-      };
       const members = Array.from({ length: SEEDED.members }, (_, index) => ({ id: newId(), name: memberName(index), is_admin: 0, created_at: now }));
       await inBatches(members, batch => db.insertInto('users').values(batch).execute());
       const team = { id: newId(), name: 'analysts', description: 'Everyone who reads the datasets', source: 'hubshare' as const, created_at: now };

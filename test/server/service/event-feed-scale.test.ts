@@ -3,6 +3,7 @@
 // teams than one batch holds: a reader sees exactly the events of what they may read now, by
 // every source of access, and of what was deleted while they could read it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inBatches } from './in-batches';
 import { startTestService, type TestService, callApi } from './service-harness';
 import { testEngines } from './test-databases';
 
@@ -44,9 +45,7 @@ describe.each(testEngines())('the event feed over many projects and teams, on %s
       created_at: now,
       updated_at: now
     }));
-    for (let start = 0; start < projects.length; start += 200) {
-      await db.insertInto('projects').values(projects.slice(start, start + 200)).execute();
-    }
+    await inBatches(projects, batch => db.insertInto('projects').values(batch).execute(), 200);
     const grants = projects.filter((_, index) => index % 5 === 0).map(project => ({ project_id: project.id, user_id: ids.bob, level: 'read' as const, created_at: now }));
     await db.insertInto('user_grants').values(grants).execute();
     const teamGrants = projects.filter((_, index) => index % 3 === 0).map((project, n) => ({ project_id: project.id, team_id: teams[n % TEAMS].id, level: 'read' as const, created_at: now }));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Level } from '../../../server/service/domain/levels';
 import { listReadable, type ListingCaller } from '../../../server/service/storage/project-listing';
+import { inBatches } from './in-batches';
 import { callApi, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
@@ -39,19 +40,18 @@ async function seed(service: TestService, seedNumber: number, sizes: { users: nu
     // Ids as the service makes them (24 hex digits).
     world.projects.push({ id: index.toString(16).padStart(24, '0'), owner: random.pick(world.users).id, name: `project-${index % 37}-${index}`, visibility: random.chance(0.15) ? 'hub' : 'private' });
   }
-  for (let start = 0; start < world.projects.length; start += 200) {
-    const rows = world.projects.slice(start, start + 200).map(project => ({ id: project.id, owner_id: project.owner, name: project.name, description: '', visibility: project.visibility, created_at: now, updated_at: now }));
-    await db.insertInto('projects').values(rows).execute();
-  }
+  await inBatches(
+    world.projects.map(project => ({ id: project.id, owner_id: project.owner, name: project.name, description: '', visibility: project.visibility, created_at: now, updated_at: now })),
+    rows => db.insertInto('projects').values(rows).execute(),
+    200
+  );
   for (let index = 0; index < sizes.teams; index++) {
     const members = new Set(world.users.filter(() => random.chance(0.1)).map(user => user.id));
     world.teams.push({ id: `t${index}`, name: `team-${index}`, source: index % 4 === 0 ? 'hub' : 'hubshare', members });
   }
   await db.insertInto('teams').values(world.teams.map(team => ({ id: team.id, name: team.name, description: '', source: team.source, created_at: now }))).execute();
   const members = world.teams.flatMap(team => [...team.members].map(user => ({ team_id: team.id, user_id: user, role: 'member' as const, created_at: now })));
-  for (let start = 0; start < members.length; start += 200) {
-    await db.insertInto('team_members').values(members.slice(start, start + 200)).execute();
-  }
+  await inBatches(members, batch => db.insertInto('team_members').values(batch).execute(), 200);
   for (const project of world.projects) {
     for (const user of world.users.filter(() => random.chance(0.03))) {
       world.userGrants.push({ project: project.id, user: user.id, level: random.pick(LEVELS) });
@@ -60,18 +60,16 @@ async function seed(service: TestService, seedNumber: number, sizes: { users: nu
       world.teamGrants.push({ project: project.id, team: team.id, level: random.pick(LEVELS) });
     }
   }
-  for (let start = 0; start < world.userGrants.length; start += 200) {
-    await db
-      .insertInto('user_grants')
-      .values(world.userGrants.slice(start, start + 200).map(grant => ({ project_id: grant.project, user_id: grant.user, level: grant.level, created_at: now })))
-      .execute();
-  }
-  for (let start = 0; start < world.teamGrants.length; start += 200) {
-    await db
-      .insertInto('team_grants')
-      .values(world.teamGrants.slice(start, start + 200).map(grant => ({ project_id: grant.project, team_id: grant.team, level: grant.level, created_at: now })))
-      .execute();
-  }
+  await inBatches(
+    world.userGrants.map(grant => ({ project_id: grant.project, user_id: grant.user, level: grant.level, created_at: now })),
+    batch => db.insertInto('user_grants').values(batch).execute(),
+    200
+  );
+  await inBatches(
+    world.teamGrants.map(grant => ({ project_id: grant.project, team_id: grant.team, level: grant.level, created_at: now })),
+    batch => db.insertInto('team_grants').values(batch).execute(),
+    200
+  );
   return world;
 }
 
