@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceApp } from '../../../server/service/app';
 import { pino } from 'pino';
 import { GitRunner } from '../../../server/service/git/git-runner';
-import { startTestService, type TestService } from './service-harness';
+import { repositoryOf, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
 /** Who calls, in the order of each row's expectations. */
@@ -137,9 +136,9 @@ describe.each(testEngines())('the authorization matrix, on %s', engine => {
 
   /** Writes one commit with a README straight into a project's bare repository (one git process). */
   async function addContent(project: string) {
-    const row = await service.data.db.selectFrom('projects').select('id').where('name', '=', project).executeTakeFirstOrThrow();
+    const repository = await repositoryOf(service, project);
     const stream = ['commit refs/heads/main', 'committer Olive <olive@example.org> 1700000000 +0000', 'data 5', 'first', 'M 644 inline README.md', 'data 7', '# Hello', ''].join('\n');
-    execFileSync('git', ['--git-dir', join(service.data.repositoriesDir, `${row.id}.git`), 'fast-import', '--quiet'], { input: stream });
+    execFileSync('git', ['--git-dir', repository, 'fast-import', '--quiet'], { input: stream });
   }
 
   it('covers every route the service declares', () => {

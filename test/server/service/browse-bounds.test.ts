@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../http-harness';
 import { writeTreeBomb } from '../tree-bomb';
 import { cloneUrl, GitClient } from './git-client';
-import { startTestService, type TestService } from './service-harness';
+import { repositoryOf, startTestService, type TestService } from './service-harness';
 
 // Ten million paths in eight objects, pushed with plain git: every walk over it must stop early,
 // in words, while the service keeps answering everyone else.
@@ -30,8 +30,8 @@ describe('a tree bomb pushed to a project', () => {
     await git.run(['init', '-q', '-b', 'main', clone]);
     const commit = writeTreeBomb(clone);
     // Through the service it is refused (below); here it lands as data from before would.
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'bomb').executeTakeFirstOrThrow();
-    await git.run(['push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), `${commit}:refs/heads/main`], clone);
+    const repository = await repositoryOf(service, 'bomb');
+    await git.run(['push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', repository, `${commit}:refs/heads/main`], clone);
     bombClone = clone;
     bombCommit = commit;
     pushGit = git;

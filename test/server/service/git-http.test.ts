@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../http-harness';
 import { cloneUrl, GitClient } from './git-client';
-import { callApi, startTestService, type TestService } from './service-harness';
+import { callApi, repositoryOf, startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
 
 describe.each(testEngines())('git over HTTP, on %s', engine => {
@@ -118,8 +118,8 @@ describe.each(testEngines())('git over HTTP, on %s', engine => {
     await git.run(['clone', '-q', url('alice'), mine]);
     mkdirSync(join(mine, 'old', '.hubshare'), { recursive: true });
     await commitFile(mine, 'old/.hubshare/config', '[core]\n\tbare = false\n', 'from before');
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'analysis').executeTakeFirstOrThrow();
-    await git.run(['push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main'], mine);
+    const repository = await repositoryOf(service, 'analysis');
+    await git.run(['push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', repository, 'HEAD:main'], mine);
     await git.run(['rm', '-q', '-r', 'old'], mine);
     await commitFile(mine, 'a.txt', 'a\n', 'drop it');
     await git.run(['push', '-q', 'origin', 'main'], mine);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createServiceApp, type ServiceDependencies } from '../../../server/service/app';
 import { openServiceData, type ServiceData } from '../../../server/service/data-dir';
 import { Accounts } from '../../../server/service/domain/accounts';
@@ -15,6 +16,12 @@ export function callApi(service: { url: string }, token: string, method: string,
     headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body)
   });
+}
+
+/** The bare repository of the project named `name` (its folder is the project's id, never its name). */
+export async function repositoryOf(service: { data: ServiceData }, name: string): Promise<string> {
+  const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+  return join(service.data.repositoriesDir, `${id}.git`);
 }
 
 /** A real service (SQLite or PostgreSQL, repositories in a temp dir) on a random loopback port. */

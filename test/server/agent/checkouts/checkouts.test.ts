@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
-import { startTestService, type TestService } from '../../service/service-harness';
+import { repositoryOf, startTestService, type TestService } from '../../service/service-harness';
 import { expectNotebooksValid, grantAccess, hubshare, notebook, treeHash } from './checkout-harness';
 
 let service: TestService;
@@ -75,13 +75,13 @@ describe('two users through the hubshare CLI', () => {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0' }
       });
     await git('clone', '-q', `${service.url}/git/alice/${name}.git`, plain);
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+    const repository = await repositoryOf(service, name);
     mkdirSync(join(plain, '.hubshare'));
     writeFileSync(join(plain, '.hubshare', 'config'), `[core]\n\tfsmonitor = touch ${marker}\n[hubshare]\n\tproject = alice/${name}\n`);
     writeFileSync(join(plain, 'notes.txt'), 'changed\n');
     await git('-C', plain, 'add', '-A');
     await git('-C', plain, 'commit', '-qm', 'a folder named like HubShare\'s own');
-    await git('-C', plain, 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main');
+    await git('-C', plain, 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', repository, 'HEAD:main');
 
     const before = treeHash(theirs, ['.hubshare']);
     const config = readFileSync(join(theirs, '.hubshare', 'config'), 'utf8');

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, type Listening, temporaryDirectory } from '../../http-harness';
-import { startTestService, type TestService } from '../../service/service-harness';
+import { repositoryOf, startTestService, type TestService } from '../../service/service-harness';
 import { grantAccess, hubshare, hubshareWithEnv, treeHash } from './checkout-harness';
 
 let service: TestService;
@@ -74,8 +74,8 @@ async function writePastTheHook(name: string, build: (dir: string) => void): Pro
   build(plain);
   await git('-C', plain, 'add', '-A', '-f');
   await git('-C', plain, 'commit', '-qm', 'a hostile tree');
-  const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
-  await git('-C', plain, 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main');
+  const repository = await repositoryOf(service, name);
+  await git('-C', plain, 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', repository, 'HEAD:main');
 }
 
 describe('a hostile tree in a checkout', () => {
@@ -184,8 +184,8 @@ describe('a .hubshare tracked from before the checks', () => {
       });
     own('add', '-f', 'sub/.hubshare/config');
     own('commit', '-q', '-m', 'from before');
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', name).executeTakeFirstOrThrow();
-    await promisify(execFile)('git', ['--git-dir', join(mine, '.hubshare'), 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', join(service.data.repositoriesDir, `${id}.git`), 'HEAD:main']);
+    const repository = await repositoryOf(service, name);
+    await promisify(execFile)('git', ['--git-dir', join(mine, '.hubshare'), 'push', '-q', '--receive-pack=git -c core.hooksPath=/dev/null receive-pack', repository, 'HEAD:main']);
     own('update-ref', 'refs/remotes/origin/main', 'HEAD');
 
     writeFileSync(join(mine, 'notes.txt'), 'second\n');

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callApi, startTestService, type TestService } from '../service-harness';
+import { callApi, repositoryOf, startTestService, type TestService } from '../service-harness';
 import { testEngines } from '../test-databases';
 
 describe.each(testEngines())('what a killed create or delete left, on %s', engine => {
@@ -40,8 +40,8 @@ describe.each(testEngines())('what a killed create or delete left, on %s', engin
     expect(existsSync(killedCreate)).toBe(false);
     expect(existsSync(halfDeleted)).toBe(false);
     expect(existsSync(createUnderWay)).toBe(true);
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'kept').executeTakeFirstOrThrow();
-    expect(existsSync(join(root, `${id}.git`, 'HEAD'))).toBe(true);
+    const repository = await repositoryOf(service, 'kept');
+    expect(existsSync(join(repository, 'HEAD'))).toBe(true);
     expect((await callApi(service, token, 'GET', '/projects/alice/kept')).status).toBe(200);
   });
 });

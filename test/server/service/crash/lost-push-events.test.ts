@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
 import { cloneUrl, GitClient } from '../git-client';
-import { callApi, startTestService, type TestService } from '../service-harness';
+import { callApi, repositoryOf, startTestService, type TestService } from '../service-harness';
 import { testEngines } from '../test-databases';
 
 interface PushEvent {
@@ -64,8 +64,7 @@ describe.each(testEngines())('push events lost to a kill, on %s', engine => {
     expect((await callApi(service, token, 'POST', '/projects', { name: 'study' })).status).toBe(201);
     await client.run(['init', '-q', '-b', 'main', clone()]);
     await client.run(['-C', clone(), 'remote', 'add', 'origin', `${service.url}/git/alice/study.git`]);
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'study').executeTakeFirstOrThrow();
-    gitDir = join(service.dataDir, 'repositories', `${id}.git`);
+    gitDir = await repositoryOf(service, 'study');
   });
   afterEach(async () => {
     await service.close();

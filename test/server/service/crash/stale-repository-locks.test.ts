@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../http-harness';
 import { cloneUrl, GitClient } from '../git-client';
-import { callApi, startTestService, type TestService } from '../service-harness';
+import { callApi, repositoryOf, startTestService, type TestService } from '../service-harness';
 import { PUSH_LOCKS } from '../../../../server/service/storage/project-locks';
 import { testEngines } from '../test-databases';
 
@@ -55,8 +55,7 @@ describe.each(testEngines())('locks a killed push left in a project repository, 
     await client.run(['-C', clone(), 'add', '.']);
     await client.run(['-C', clone(), 'commit', '-q', '-m', 'first']);
     await client.run(['-C', clone(), 'push', '-q', 'origin', 'HEAD:main']);
-    const { id } = await service.data.db.selectFrom('projects').select('id').where('name', '=', 'study').executeTakeFirstOrThrow();
-    gitDir = join(service.dataDir, 'repositories', `${id}.git`);
+    gitDir = await repositoryOf(service, 'study');
     expect(existsSync(gitDir)).toBe(true);
   });
   afterEach(async () => {
