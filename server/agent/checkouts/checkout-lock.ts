@@ -13,6 +13,11 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Whether a lock file's pid is a process that holds it: this one, or another that still runs. */
+function holdsLock(holder: number): boolean {
+  return Number.isInteger(holder) && holder > 0 && (holder === process.pid || isRunning(holder));
+}
+
 /** How long an operation waits for another one of this process on the same checkout. */
 export const IN_PROCESS_WAIT_MS = 15_000;
 
@@ -62,7 +67,7 @@ export function lockHeldByLiveProcess(root: string): boolean {
   } catch {
     return false;
   }
-  return Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder);
+  return holder !== process.pid && holdsLock(holder);
 }
 
 /** Whether an operation of this process works on (or waits for) the checkout at `root`. */
@@ -81,7 +86,7 @@ async function holdingFileLock<T>(root: string, work: () => Promise<T>): Promise
         throw lockedError(lockFile);
       }
       const holder = Number.parseInt(readFileSync(lockFile, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder > 0 && (holder === process.pid || isRunning(holder))) {
+      if (holdsLock(holder)) {
         throw lockedError(lockFile);
       }
       rmSync(lockFile, { force: true });

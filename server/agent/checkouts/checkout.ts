@@ -62,7 +62,7 @@ export async function clone(context: CheckoutContext, rawUrl: string, dir: strin
       const limit = context.options.maxCloneBytes ?? DEFAULT_MAX_CLONE_BYTES;
       const abort = new AbortController();
       const watch = setInterval(() => {
-        if (folderSize(join(root, HUBSHARE_DIR)) > limit) {
+        if (tally(join(root, HUBSHARE_DIR)).bytes > limit) {
           abort.abort();
         }
       }, 200);
@@ -77,7 +77,7 @@ export async function clone(context: CheckoutContext, rawUrl: string, dir: strin
         clearInterval(watch);
       }
       // The watch stops big downloads early; this catches one that finished between two looks.
-      if (folderSize(join(root, HUBSHARE_DIR)) > limit) {
+      if (tally(join(root, HUBSHARE_DIR)).bytes > limit) {
         throw tooLarge();
       }
       await git.run(['reset', '--hard', '--quiet', TRACKING]);
@@ -125,7 +125,7 @@ function unfinishedCheckout(root: string): boolean {
   if (!lstatSync(dir).isDirectory() || !isFile('HEAD') || !isFile('config') || busyInThisProcess(root) || lockHeldByLiveProcess(root)) {
     return false;
   }
-  if (existsSync(join(dir, PULL_STATE_FILE)) || filesUnder(join(dir, 'refs', 'heads')) > 0) {
+  if (existsSync(join(dir, PULL_STATE_FILE)) || tally(join(dir, 'refs', 'heads')).files > 0) {
     return false;
   }
   let packed = '';
@@ -137,16 +137,6 @@ function unfinishedCheckout(root: string): boolean {
   return !packed.split('\n').some(line => / refs\/heads\//.test(line));
 }
 
-/** How many files are under a folder (none when it does not exist); links are not followed. */
-function filesUnder(dir: string): number {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  return entries.reduce((count, entry) => count + (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : 1), 0);
-}
 
 /**
  * Leaves nothing of a refused clone or checkout: the folder it made, or everything it put into
@@ -162,23 +152,28 @@ function undoNewFolder(root: string, created: boolean): void {
   }
 }
 
-/** The bytes under a folder (for the clone size cap, while git writes into it); links are not followed. */
-function folderSize(dir: string): number {
-  let total = 0;
+/** The files and bytes under a folder (a branch there; the clone size cap, while git writes into it); links are not followed. */
+function tally(dir: string): { files: number; bytes: number } {
+  const total = { files: 0, bytes: 0 };
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return 0;
+    return total;
   }
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      total += folderSize(path);
-    } else if (entry.isFile()) {
+      const inner = tally(path);
+      total.files += inner.files;
+      total.bytes += inner.bytes;
+      continue;
+    }
+    total.files += 1;
+    if (entry.isFile()) {
       // git renames and removes files while it works (a `.lock` becomes the file it locked):
       // one gone between the listing and this look counts nothing.
-      total += lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
+      total.bytes += lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
     }
   }
   return total;
