@@ -1,6 +1,6 @@
 // `hubshare checkout` (a project of the hub) and `hubshare clone` (a repository from the internet)
 // into a new or empty folder; a refused one leaves nothing behind.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BadRequest, NotFound } from '../../shared/errors';
 import { AgentGitError } from '../git/git-runner';
@@ -100,6 +100,9 @@ export async function clone(context: CheckoutContext, rawUrl: string, dir: strin
 function requireEmptyFolder(root: string, verb: 'check out' | 'clone'): void {
   if (!existsSync(root)) {
     return;
+  }
+  if (!statSync(root).isDirectory()) {
+    throw new BadRequest(`${root} is a file; ${verb} into a new or empty folder.`, 'folder_not_empty');
   }
   const entries = readdirSync(root);
   if (entries.length === 1 && entries[0] === HUBSHARE_DIR && unfinishedCheckout(root)) {

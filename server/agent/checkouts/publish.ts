@@ -1,5 +1,5 @@
 // `hubshare publish`: a folder becomes a new project of the signed-in user.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { BadRequest, NotFound } from '../../shared/errors';
 import { parseProjectName } from '../../shared/names';
@@ -25,6 +25,10 @@ export async function publish(context: CheckoutContext, dir: string, options: Pu
   const root = resolve(dir);
   if (!existsSync(root)) {
     throw new NotFound(`There is no folder ${root}.`, 'no_such_folder');
+  }
+  // Before the project is made on the service: nothing of a refused publish may stay there.
+  if (!statSync(root).isDirectory()) {
+    throw new BadRequest(`${root} is a file, not a folder: publish the folder that holds it.`, 'not_a_folder');
   }
   refuseInsideCheckout(root);
   if (isCheckout(root) && (await context.remoteOf(root)).kind === 'url') {

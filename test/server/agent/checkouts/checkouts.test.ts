@@ -118,6 +118,26 @@ describe('two users through the hubshare CLI', () => {
     expect(listing.out).toContain(`  bob-${name}`);
   });
 
+  // Found by the fuzzed agent API: the project was created on the service, then git init failed
+  // inside a file, the cleanup threw on it, and the project stayed behind (500).
+  it('refuses to publish a file instead of a folder, and leaves no project on the service', async () => {
+    const file = join(work.path, 'a-file.txt');
+    writeFileSync(file, 'just a file\n');
+    const refused = await as('alice', work.path, 'publish', 'a-file.txt', '--name', 'from-a-file');
+    expect(refused).toMatchObject({ code: 5, err: `hubshare: ${file} is a file, not a folder: publish the folder that holds it.` });
+    expect(readFileSync(file, 'utf8')).toBe('just a file\n');
+    expect((await service.data.db.selectFrom('projects').select('id').where('name', '=', 'from-a-file').execute()).length).toBe(0);
+  });
+
+  it('refuses to check out into a file, in words, and leaves the file as it was', async () => {
+    const { name } = await sharedProject();
+    const file = join(work.path, `in-the-way-${name}.txt`);
+    writeFileSync(file, 'in the way\n');
+    const refused = await as('bob', work.path, 'checkout', `alice/${name}`, file);
+    expect(refused).toMatchObject({ code: 5, err: `hubshare: ${file} is a file; check out into a new or empty folder.` });
+    expect(readFileSync(file, 'utf8')).toBe('in the way\n');
+  });
+
   it('checks out a project with no history yet, and pushes its first commit', async () => {
     const created = await fetch(`${service.url}/api/v1/projects`, {
       method: 'POST',
