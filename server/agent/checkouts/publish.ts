@@ -53,8 +53,9 @@ export async function publish(context: CheckoutContext, dir: string, options: Pu
       await git.run(['update-ref', TRACKING, 'HEAD']);
     });
   } catch (error) {
-    rmSync(join(root, HUBSHARE_DIR), { recursive: true, force: true });
+    // The project first: were the folder's removal to fail, nothing may stay on the service.
     await callService(context.service, 'DELETE', `/projects/${full}`).catch(() => undefined);
+    rmSync(join(root, HUBSHARE_DIR), { recursive: true, force: true });
     throw error;
   }
   return project;
