@@ -5,10 +5,16 @@ import { pinoHttp } from 'pino-http';
 /** Query parameters worth a log line; anything else (where a careless client might put a secret) is dropped. */
 const LOGGED_QUERY = new Set(['service', 'scope']);
 
+/**
+ * The request target's path as it came, with only allow-listed query parameters. Split by hand,
+ * not parsed as a URL: a target such as `//` reads as a URL with an empty host and throws.
+ */
 function loggedUrl(originalUrl: string): string {
-  const url = new URL(originalUrl, 'http://log.invalid');
-  const kept = [...url.searchParams].filter(([name]) => LOGGED_QUERY.has(name));
-  return kept.length > 0 ? `${url.pathname}?${new URLSearchParams(kept).toString()}` : url.pathname;
+  const question = originalUrl.indexOf('?');
+  const path = question === -1 ? originalUrl : originalUrl.slice(0, question);
+  const query = question === -1 ? '' : originalUrl.slice(question + 1).split('#')[0];
+  const kept = [...new URLSearchParams(query)].filter(([name]) => LOGGED_QUERY.has(name));
+  return kept.length > 0 ? `${path}?${new URLSearchParams(kept).toString()}` : path;
 }
 
 /**

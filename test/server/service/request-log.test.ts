@@ -34,4 +34,23 @@ describe('the request log', () => {
       expect(everything).not.toContain(secret);
     }
   });
+
+  it('logs a protocol-relative path (GET //, GET //x?token=…) as it came and answers 404, not a 500 from the log line', async () => {
+    const token = await service.userWithToken('alice');
+    const answers = [];
+    for (const path of ['//', '///', '//x?token=hs_secret&scope=all', '//alice/study']) {
+      // fetch would resolve the path; a raw request line is what a hostile client sends.
+      const response = await fetch(`${service.url}${path}`, { headers: { Authorization: `token ${token}` } });
+      answers.push([path, response.status, ((await response.json()) as { error: { code: string } }).error.code]);
+    }
+    expect(answers).toEqual([
+      ['//', 404, 'no_such_route'],
+      ['///', 404, 'no_such_route'],
+      ['//x?token=hs_secret&scope=all', 404, 'no_such_route'],
+      ['//alice/study', 404, 'no_such_route']
+    ]);
+    const messages = service.logs.map(line => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(expect.arrayContaining(['GET // 404', 'GET /// 404', 'GET //x?scope=all 404', 'GET //alice/study 404']));
+    expect(service.logs.join('\n')).not.toContain('hs_secret');
+  });
 });
