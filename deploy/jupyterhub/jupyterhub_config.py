@@ -49,8 +49,10 @@ c.JupyterHub.load_roles = [
     },
     # Every user may use HubShare (the service checks this scope on each request).
     {"name": "user", "scopes": ["self", "access:services!service=hubshare"]},
-    # A user's server acts for its user, so its token (which the agent presents) may use HubShare too.
-    {"name": "server", "scopes": ["inherit"]},
+    # A user's server's token (which the agent presents) may use HubShare too, and nothing more than
+    # JupyterHub's default for a server: not `inherit`, which would hand all its user's rights (a hub
+    # admin's among them) to any code running in the server, a notebook pulled from someone else too.
+    {"name": "server", "scopes": ["users:activity!user", "access:servers!user", "access:services!service=hubshare"]},
 ]
 
 # Each user's server runs the extension's agent, which needs to know where the service is. The

@@ -1,6 +1,6 @@
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveRepositories } from '../../test/server/agent/checkouts/internet-git';
@@ -104,7 +104,7 @@ async function projectsPanel(page: Page) {
   return panel;
 }
 
-test('the whole story: share with a hub group, look, check out, push, pull, pick mine or theirs, clone, pages, lose access, admin', async ({ browser }, testInfo) => {
+test('the whole story: share with a hub group, look, check out, push, pull, pick mine or theirs, clone, pages, lose access, admin, a server\'s token is HubShare\'s and no more', async ({ browser }, testInfo) => {
   const shot = (page: Page, name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
 
   // 1. alice publishes a folder with a notebook and a CSV from the file browser, and shares it with "analysts".
@@ -269,4 +269,35 @@ test('the whole story: share with a hub group, look, check out, push, pull, pick
   await expect(adminShare).toContainText('Not shared with anyone yet.');
   await shot(admin, '6-hub-admin-manages-everything');
   await adminShare.getByRole('button', { name: 'Done' }).click();
+
+  // 7. Code in the hub admin's server (a notebook pulled from someone else) reads the server's
+  // token, the one the agent presents: HubShare takes it, as the admin, and the hub gives it
+  // nothing more — no list of users, no new token, no one else's server.
+  const serverToken = serverTokenOf('admin');
+  const withServerToken = (method: 'GET' | 'POST', path: string) =>
+    admin.request.fetch(path, { method, headers: { Authorization: `token ${serverToken}` }, data: method === 'POST' ? {} : undefined });
+  const asHubShare = await withServerToken('GET', '/services/hubshare/api/v1/user');
+  expect(asHubShare.status()).toBe(200);
+  expect(await asHubShare.json()).toMatchObject({ name: 'admin', admin: true });
+  expect((await withServerToken('GET', '/hub/api/users')).status()).toBe(403);
+  expect((await withServerToken('POST', '/hub/api/users/admin/tokens')).status()).toBe(403);
+  expect((await withServerToken('POST', '/hub/api/users/alice/server')).status()).toBe(403);
+  expect((await withServerToken('GET', '/user/alice/api/contents')).status()).not.toBe(200);
 });
+
+/** The hub token of `user`'s single-user server (the spawner's env, as code in that server reads it). */
+function serverTokenOf(user: string): string {
+  for (const pid of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    let environ: string[];
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const token = environ.find(entry => entry.startsWith('JUPYTERHUB_API_TOKEN='));
+    if (environ.includes(`JUPYTERHUB_USER=${user}`) && token) {
+      return token.slice('JUPYTERHUB_API_TOKEN='.length);
+    }
+  }
+  throw new Error(`no single-user server of ${user} is running`);
+}
