@@ -48,18 +48,22 @@ function toErrorBody(error: unknown, log: (message: string) => void): { status: 
   if (isBodyParserError(error)) {
     return {
       status: error.status,
-      error: { code: 'bad_request', message: 'The request body is not valid JSON or is too large.' }
+      error: { code: 'bad_request', message: 'The request body is not valid JSON, is too large, or is not compressed as its Content-Encoding says.' }
     };
   }
   log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return { status: 500, error: { code: 'internal', message: 'Something went wrong on the server; it has been logged.' } };
 }
 
-function isBodyParserError(error: unknown): error is { status: number; type: string } {
+/**
+ * An error body-parser hands on: its own carry a `type`; a body that fails to decompress is
+ * zlib's error, to which it adds only a 4xx `status` and `expose` (http-errors' mark).
+ */
+function isBodyParserError(error: unknown): error is { status: number } {
   return (
     typeof error === 'object' &&
     error !== null &&
-    'type' in error &&
+    ('type' in error || ('expose' in error && error.expose === true)) &&
     'status' in error &&
     typeof error.status === 'number' &&
     error.status >= 400 &&

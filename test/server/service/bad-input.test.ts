@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from './service-harness';
 import { testEngines } from './test-databases';
@@ -39,8 +40,9 @@ interface BadRequestCase {
   what: string;
   method: string;
   path: string;
-  body?: string;
+  body?: string | Buffer;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 const LONG = 'a'.repeat(200);
@@ -112,7 +114,17 @@ const CASES: BadRequestCase[] = [
     path => ({ what: `malformed percent-encoding in ${path}`, method: 'GET', path })
   ),
   { what: 'malformed percent-encoding in a grant', method: 'PUT', path: '/api/v1/projects/alice/demo/grants/users/bob%ff', body: json({ level: 'admin' }) },
-  { what: 'an absolute git path', method: 'GET', path: '/git//etc/passwd.git/info/refs?service=git-upload-pack' }
+  { what: 'an absolute git path', method: 'GET', path: '/git//etc/passwd.git/info/refs?service=git-upload-pack' },
+  // Found by the fuzzed API: a body that says it is compressed and is not threw zlib's error (500).
+  ...['gzip', 'deflate', 'br', 'x-unknown'].map(encoding => ({
+    what: `a JSON body that says it is ${encoding} and is not`,
+    method: 'POST',
+    path: '/api/v1/projects',
+    body: json({ name: 'ok-name' }),
+    headers: { 'Content-Encoding': encoding }
+  })),
+  { what: 'a heads request whose gzip body is cut short', method: 'POST', path: '/api/v1/projects/heads', body: gzipSync(json({ projects: ['alice/demo'] })).subarray(0, 12), headers: { 'Content-Encoding': 'gzip' } },
+  { what: 'a gzip bomb (3 MB of JSON in a few kB)', method: 'POST', path: '/api/v1/projects', body: gzipSync(json({ name: 'ok-name', description: ' '.repeat(3 * 1024 * 1024) })), headers: { 'Content-Encoding': 'gzip' } }
 ];
 
 describe.each(testEngines())('bad input, on %s', engine => {
@@ -142,7 +154,7 @@ describe.each(testEngines())('bad input, on %s', engine => {
   it.each(CASES.map(c => [c.what, c] as const))('%s gets a clear 4xx and changes nothing', async (_what, c) => {
     const response = await fetch(`${service.url}${c.path}`, {
       method: c.method,
-      headers: { Authorization: `token ${token}`, 'Content-Type': c.contentType ?? 'application/json' },
+      headers: { Authorization: `token ${token}`, 'Content-Type': c.contentType ?? 'application/json', ...c.headers },
       body: c.body
     });
     expect(response.status).toBeGreaterThanOrEqual(400);

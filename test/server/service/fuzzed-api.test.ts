@@ -119,7 +119,15 @@ describe.each(testEngines())('the API under random requests, on %s', engine => {
     query: fc.dictionary(fc.constantFrom('scope', 'limit', 'cursor', 'q', 'since', 'path', 'ref', 'level', 'service', 'from', 'to'), value, { maxKeys: 3 }),
     body,
     who: fc.constantFrom('alice', 'bob', 'root', 'forged', 'none'),
-    contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined)
+    contentType: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin-9', undefined),
+    // How the credentials are written (git sends Basic; the panel, `token`), and headers a client
+    // may add: a body it says is compressed, a conditional read, a range, a language.
+    scheme: fc.constantFrom('token', 'Bearer', 'bearer', 'Basic', 'Basic-bad', 'token-twice'),
+    extra: fc.dictionary(
+      fc.constantFrom('If-None-Match', 'Content-Encoding', 'Accept', 'Range', 'Accept-Encoding', 'X-Forwarded-For', 'Accept-Language'),
+      fc.oneof(fc.constantFrom('*', '"abc"', 'W/"x", "y"', 'gzip', 'deflate', 'br', 'identity', 'bytes=0-1', 'bytes=5-1', '*/*', 'text/html', 'application/x-git-upload-pack-result', '127.0.0.1, ::1'), fc.string({ maxLength: 30 }).filter(text => /^[\x20-\x7e]*$/.test(text))),
+      { maxKeys: 2 }
+    )
   });
 
   it(`answers ${CASES} random requests without a 5xx, and a 4xx changes nothing`, async () => {
@@ -133,9 +141,19 @@ describe.each(testEngines())('the API under random requests, on %s', engine => {
         const path = `${drawn.prefix}${routePath}`;
         const query = new URLSearchParams(drawn.query).toString();
         const headers: Record<string, string> = {};
-        if (tokens[drawn.who]) {
-          headers.Authorization = `token ${tokens[drawn.who]}`;
+        const token = tokens[drawn.who];
+        if (token) {
+          const user = drawn.who === 'forged' ? 'alice' : drawn.who;
+          headers.Authorization = {
+            token: `token ${token}`,
+            Bearer: `Bearer ${token}`,
+            bearer: `bearer ${token}`,
+            Basic: `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`,
+            'Basic-bad': `Basic ${token}`,
+            'token-twice': `token ${token} ${token}`
+          }[drawn.scheme];
         }
+        Object.assign(headers, drawn.extra);
         if (drawn.contentType) {
           headers['Content-Type'] = drawn.contentType;
         }
