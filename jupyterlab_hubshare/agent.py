@@ -55,6 +55,7 @@ class AgentProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = asyncio.Lock()
         self._runtime_dir: str | None = None
+        self._listening = False
         self.secret = secrets.token_urlsafe(32)
 
     @property
@@ -70,6 +71,10 @@ class AgentProcess:
 
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
+
+    def is_ready(self) -> bool:
+        """Running and listening: a process that is still starting is not ready for requests."""
+        return self._listening and self.is_running()
 
     def _node(self) -> str:
         node = shutil.which(self._node_executable) if self._node_executable else None
@@ -89,10 +94,13 @@ class AgentProcess:
 
     async def ensure_running(self) -> None:
         """Starts the agent if it is not running (first request, or it died) and waits until it listens."""
-        if self.is_running():
+        # Not merely running: between its start and its first listen, a request would find no
+        # socket (and one with a body cannot be sent again). Those wait on the lock, which the
+        # start holds until the agent listens.
+        if self.is_ready():
             return
         async with self._lock:
-            if self.is_running():
+            if self.is_ready():
                 return
             if self._process is not None:
                 self._log.warning(
@@ -115,6 +123,7 @@ class AgentProcess:
         await self.ensure_running()
 
     async def _start(self) -> None:
+        self._listening = False
         node = self._node()
         socket_path = self.socket_path
         prepared = await self._before_start(node) if self._before_start is not None else {}
@@ -145,6 +154,7 @@ class AgentProcess:
                     f"The HubShare agent exited at start (code {self._process.returncode}); see the server log.",
                 )
             if _accepts_connections(socket_path):
+                self._listening = True
                 return
             await asyncio.sleep(0.05)
         self.stop()
@@ -155,6 +165,7 @@ class AgentProcess:
     def stop(self) -> None:
         """Stops the agent (if running) and removes its private directory."""
         process, self._process = self._process, None
+        self._listening = False
         if process is not None:
             stop_child(process, grace_seconds=5)
         if self._runtime_dir is not None:

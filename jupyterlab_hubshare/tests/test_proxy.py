@@ -6,6 +6,8 @@ import json
 import os
 import signal
 import stat
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -84,6 +86,25 @@ def test_restarts_a_dead_agent_on_the_next_request(start_jupyter):
     second = response.json()["pid"]
     assert second != first
     assert is_alive(second)
+
+
+def test_requests_that_arrive_while_the_agent_starts_wait_for_it_instead_of_failing(start_jupyter):
+    # The first page load sends several requests at once, the agent not yet started: the ones
+    # after the first found the process started but not yet listening, and were sent to a socket
+    # that did not exist yet (a request with a body is not retried: 502 for the user).
+    jupyter = start_jupyter()
+
+    def send(index: int):
+        # One every 25 ms over a second and a half: some arrive before the agent is started,
+        # some while it starts, some after.
+        time.sleep(index * 0.025)
+        if index % 2:
+            return jupyter.api("hubshare/api/no-such-operation", method="POST", token=jupyter.token, data=b"{}").status
+        return jupyter.api("hubshare/api/status", token=jupyter.token).status
+
+    with ThreadPoolExecutor(max_workers=60) as pool:
+        statuses = list(pool.map(send, range(60)))
+    assert statuses == [200, 404] * 30
 
 
 def test_stops_the_agent_with_the_server(start_jupyter):
