@@ -4,7 +4,7 @@ import { Signal } from '@lumino/signaling';
 import type { ProjectSummary } from './agent-status';
 import { type ProjectPage, projectPageQuery } from './project-lists';
 import { HubShareRequestError, hubshareUrl, requestAPI, requestRaw } from '../request';
-import { untrustedNotebook } from './untrusted-notebook';
+import { notebookToShow } from './untrusted-notebook';
 
 /** The drive's name: its paths read `HubShare:owner/project/folder/file`. */
 export const SHARED_DRIVE_NAME = 'HubShare';
@@ -171,7 +171,7 @@ export class SharedDrive implements Contents.IDrive {
     const blob = await this.api.file(project, inside);
     const format = options.format ?? model.format;
     if (model.type === 'notebook' || options.type === 'notebook') {
-      return { ...model, type: 'notebook', format: 'json', content: untrustedNotebook(JSON.parse(await blob.text())) };
+      return { ...model, type: 'notebook', format: 'json', content: notebookToShow(JSON.parse(await blob.text())) };
     }
     return format === 'base64'
       ? { ...model, format: 'base64', content: await base64Of(blob) }

@@ -28,3 +28,26 @@ export function untrustedNotebook(notebook: unknown): unknown {
     })
   };
 }
+
+/**
+ * A notebook as the read-only drive shows it: untrusted (above), and with the `language_info`
+ * JupyterLab would otherwise add once it has loaded a notebook that has none — a change that
+ * marked every such read-only tab as unsaved, to be asked about on closing it. The language is
+ * the one the kernelspec names, or none.
+ */
+export function notebookToShow(notebook: unknown): unknown {
+  const untrusted = untrustedNotebook(notebook);
+  if (typeof untrusted !== 'object' || untrusted === null || Array.isArray(untrusted)) {
+    return untrusted;
+  }
+  const { metadata } = untrusted as { metadata?: unknown };
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    return untrusted;
+  }
+  const { language_info: languageInfo, kernelspec } = metadata as { language_info?: unknown; kernelspec?: unknown };
+  if (typeof languageInfo === 'object' && languageInfo !== null) {
+    return untrusted;
+  }
+  const language = typeof kernelspec === 'object' && kernelspec !== null ? (kernelspec as { language?: unknown }).language : undefined;
+  return { ...untrusted, metadata: { ...metadata, language_info: { name: typeof language === 'string' ? language : '' } } };
+}

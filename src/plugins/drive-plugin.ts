@@ -138,6 +138,8 @@ export const drivePlugin: JupyterFrontEndPlugin<void> = {
           return new DisposableDelegate(() => {});
         }
         widget.addClass(READ_ONLY_DOCUMENT_CLASS);
+        // Looking starts nothing: no kernel for someone else's notebook until the user picks one.
+        context.sessionContext.kernelPreference = { ...context.sessionContext.kernelPreference, shouldStart: false, autoStartDefault: false };
         const button = new ToolbarButton({
           label: trans.__('Check out to edit'),
           tooltip: trans.__('This shared project is read-only here: copy it into a folder of yours to edit it'),

@@ -162,6 +162,12 @@ test.describe('looking at a shared project without pulling it', () => {
     const notebookPanel = page.locator('.jp-NotebookPanel').last();
     await expect(notebookPanel.locator('.jp-RenderedHTMLCommon h1')).toContainText('Quarterly results');
     await expect(notebookPanel.locator('.jp-OutputArea-output table')).toContainText('42');
+    // Looking starts nothing: no kernel for bob's notebook (the user may pick one), and the
+    // read-only tab is not marked as changed.
+    await expect(notebookPanel.locator('.jp-Toolbar-kernelName')).toHaveAttribute('aria-label', 'No Kernel');
+    await expect(page.getByRole('tab', { name: /report\.ipynb/ })).not.toHaveClass(/jp-mod-dirty/);
+    const sessions = (await (await request.get('/api/sessions', { headers: { Authorization: `token ${token}` } })).json()) as { path: string }[];
+    expect(sessions.filter(session => session.path.includes('report.ipynb'))).toEqual([]);
     await page.screenshot({ path: testInfo.outputPath('shared-notebook-without-pull.png') });
 
     // JupyterLab marks it read-only; saving (Ctrl+S) offers a checkout instead of doing nothing.
