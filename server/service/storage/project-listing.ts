@@ -41,6 +41,8 @@ function rank(column: string) {
   return sql<number>`CASE ${sql.ref(column)} WHEN 'admin' THEN 3 WHEN 'write' THEN 2 ELSE 1 END`;
 }
 
+/** What a listing answers of each project (and its owner's name). */
+const COLUMNS = ['p.id', 'p.owner_id', 'p.name', 'p.description', 'p.visibility', 'p.pages', 'p.created_at', 'p.updated_at', 'o.name as owner_name'] as const;
 
 /** The projects `caller` may read, with their level, in the order of owner and name. */
 export async function listReadable(db: Store, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
@@ -55,14 +57,22 @@ async function listAll(db: Store, caller: ListingCaller, query: ListingQuery): P
   const select = db
     .selectFrom('users as o')
     .innerJoin('projects as p', 'p.owner_id', 'o.id')
-    .select(['p.id', 'p.owner_id', 'p.name', 'p.description', 'p.visibility', 'p.pages', 'p.created_at', 'p.updated_at', 'o.name as owner_name', sql<number>`3`.as('rank')]);
+    .select([...COLUMNS, sql<number>`3`.as('rank')]);
   return page(select as unknown as Listing, caller, query);
 }
 
+/**
+ * Everyone else reads what they own or were granted (in person, by a team, by a hub group), and
+ * every project open to the hub. Those two are listed apart, each in name order up to the page's
+ * end, and merged: the few granted ones through their levels, the many open ones by walking the
+ * name indexes as a hub admin's list does. Listed together, every open project was joined,
+ * levelled and sorted for a page of 50 (at 20,000 projects, 2,000 of them open: 26 ms on
+ * PostgreSQL). A page of the merge is a page of the whole: every project of the first n of both
+ * is among the first n of one of them, at the highest of its levels there.
+ */
 async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
-  const readable = db
+  const granted = db
     .with('readable', qb => {
-      // Every source of a level, one row each; an admin reads everything as admin.
       let sources = qb
         .selectFrom('projects')
         .select(['id as project_id', sql<number>`3`.as('rank')])
@@ -74,8 +84,7 @@ async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery
             .innerJoin('team_members as m', 'm.team_id', 'g.team_id')
             .select(['g.project_id', rank('g.level').as('rank')])
             .where('m.user_id', '=', caller.id)
-        )
-        .unionAll(qb.selectFrom('projects').select(['id as project_id', sql<number>`1`.as('rank')]).where('visibility', '=', 'hub'));
+        );
       if (caller.hubGroups.length > 0) {
         sources = sources.unionAll(
           qb
@@ -88,13 +97,35 @@ async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery
       }
       return sources;
     })
-    .with('levels', qb => qb.selectFrom('readable').select(['project_id', eb => eb.fn.max<number>('rank').as('rank')]).groupBy('project_id'));
-  const select = readable
+    .with('levels', qb => qb.selectFrom('readable').select(['project_id', eb => eb.fn.max<number>('rank').as('rank')]).groupBy('project_id'))
     .selectFrom('levels as l')
     .innerJoin('projects as p', 'p.id', 'l.project_id')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
-    .select(['p.id', 'p.owner_id', 'p.name', 'p.description', 'p.visibility', 'p.pages', 'p.created_at', 'p.updated_at', 'o.name as owner_name', 'l.rank']);
-  return page(select as unknown as Listing, caller, query);
+    .select([...COLUMNS, 'l.rank']);
+  const open = db
+    .selectFrom('users as o')
+    .innerJoin('projects as p', 'p.owner_id', 'o.id')
+    .select([...COLUMNS, sql<number>`1`.as('rank')])
+    .where('p.visibility', '=', 'hub');
+  const mine = conditions(granted as unknown as Listing, caller, query);
+  const theirs = conditions(open as unknown as Listing, caller, query);
+  if (mine === null || theirs === null) {
+    return [];
+  }
+  const both = db
+    .selectFrom(mine.as('a'))
+    .selectAll()
+    .unionAll(db.selectFrom(theirs.as('b')).selectAll());
+  let merged = db
+    .selectFrom(both.as('c'))
+    .select(['c.id', 'c.owner_id', 'c.name', 'c.description', 'c.visibility', 'c.pages', 'c.created_at', 'c.updated_at', 'c.owner_name', eb => eb.fn.max<number>('c.rank').as('rank')])
+    .groupBy(['c.id', 'c.owner_id', 'c.name', 'c.description', 'c.visibility', 'c.pages', 'c.created_at', 'c.updated_at', 'c.owner_name'])
+    .orderBy('c.owner_name')
+    .orderBy('c.name');
+  if (query.limit !== undefined) {
+    merged = merged.limit(query.limit);
+  }
+  return levelled(await merged.execute());
 }
 
 /**
@@ -103,28 +134,34 @@ async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery
  */
 type Listing = SelectQueryBuilder<{ o: UsersTable; p: ProjectsTable }, 'o' | 'p', ListedRow>;
 
-/** The scope, the name filter, the cursor, the order and the page's size. */
-async function page(start: Listing, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+/**
+ * The scope, the name filter, the cursor, the order and the page's size on a listing; null when
+ * it can find nothing (an empty list of names or ids).
+ */
+function conditions(start: Listing, caller: ListingCaller, query: ListingQuery): Listing | null {
   let select = start;
   if (query.scope !== 'all') {
     select = select.where('p.owner_id', query.scope === 'mine' ? '=' : '<>', caller.id);
   }
   if (query.q !== undefined && query.q !== '') {
+    // Names are lower case by their grammar (names.ts), so the columns are compared as they are:
+    // `LOWER(…)` on them cost PostgreSQL its walk of the name indexes (a scan and a sort instead,
+    // three times the time at 20,000 projects).
     const pattern = containing(query.q);
     select = select.where(eb =>
-      eb.or([sql<SqlBool>`LOWER(p.name) LIKE ${pattern} ESCAPE '\\'`, sql<SqlBool>`LOWER(o.name) LIKE ${pattern} ESCAPE '\\'`] as Expression<SqlBool>[])
+      eb.or([sql<SqlBool>`p.name LIKE ${pattern} ESCAPE '\\'`, sql<SqlBool>`o.name LIKE ${pattern} ESCAPE '\\'`] as Expression<SqlBool>[])
     );
   }
   const names = query.names;
   if (names !== undefined) {
     if (names.length === 0) {
-      return [];
+      return null;
     }
     select = select.where(eb => eb.or(names.map(({ owner, name }) => eb.and([eb('o.name', '=', owner), eb('p.name', '=', name)]))));
   }
   if (query.ids !== undefined) {
     if (query.ids.length === 0) {
-      return [];
+      return null;
     }
     select = select.where('p.id', 'in', [...query.ids]);
   }
@@ -136,6 +173,15 @@ async function page(start: Listing, caller: ListingCaller, query: ListingQuery):
   if (query.limit !== undefined) {
     ordered = ordered.limit(query.limit);
   }
-  const rows = await ordered.execute();
+  return ordered;
+}
+
+/** Runs a listing with its conditions. */
+async function page(start: Listing, caller: ListingCaller, query: ListingQuery): Promise<ListedProject[]> {
+  const listing = conditions(start, caller, query);
+  return listing === null ? [] : levelled(await listing.execute());
+}
+
+function levelled(rows: ListedRow[]): ListedProject[] {
   return rows.map(({ rank: level, ...project }) => ({ ...project, level: LEVELS[Number(level) - 1] }));
 }

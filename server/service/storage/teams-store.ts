@@ -29,7 +29,8 @@ export class TeamsStore {
       select = select.where('t.name', '>', page.after);
     }
     if (page.q !== undefined && page.q !== '') {
-      select = select.where(sql<SqlBool>`LOWER(t.name) LIKE ${containing(page.q)} ESCAPE '\\'`);
+      // Team names are lower case by their grammar (names.ts): no LOWER(), which hides the column from its index.
+      select = select.where(sql<SqlBool>`t.name LIKE ${containing(page.q)} ESCAPE '\\'`);
     }
     let ordered = select.groupBy(['t.id', 't.name', 't.description', 't.source', 't.created_at']).orderBy('t.name');
     if (page.limit !== undefined) {

@@ -123,6 +123,31 @@ describe.each(testEngines())('listing projects in one query, on %s', engine => {
     }
   });
 
+  it('pages each caller\'s list to exactly the whole, at the levels it holds (granted and open-to-the-hub projects listed apart and merged)', async () => {
+    const hubTeams = world.teams.filter(team => team.source === 'hub').map(team => team.name);
+    const callers: ListingCaller[] = [
+      ...world.users.slice(0, 4).map(user => ({ id: user.id, admin: false, hubGroups: [] })),
+      { id: world.users[21].id, admin: false, hubGroups: hubTeams }
+    ];
+    for (const caller of callers) {
+      for (const [scope, limit, q] of [['shared', 7, undefined], ['all', 50, undefined], ['all', 3, '-3']] as const) {
+        const pages: string[] = [];
+        let after: { owner: string; name: string } | undefined;
+        for (;;) {
+          const rows = await listReadable(service.data.db, caller, { scope, limit, q, after });
+          expect(rows.length).toBeLessThanOrEqual(limit);
+          pages.push(...rows.map(row => `${row.owner_name}/${row.name}:${row.level}`));
+          if (rows.length < limit) {
+            break;
+          }
+          after = { owner: rows[rows.length - 1].owner_name, name: rows[rows.length - 1].name };
+        }
+        const whole = expected(world, caller, scope).filter(key => q === undefined || key.split(':')[0].includes(q));
+        expect(pages, `${caller.id} ${scope} by ${limit}${q ? ` q=${q}` : ''}`).toEqual(whole);
+      }
+    }
+  });
+
   it('pages by cursor without repeating or skipping a project while others are created and deleted between pages', async () => {
     const token = await service.userWithToken('paging', { admin: true });
     const seen: string[] = [];
