@@ -107,15 +107,15 @@ async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery
     .innerJoin('projects as p', 'p.owner_id', 'o.id')
     .select([...COLUMNS, sql<number>`1`.as('rank')])
     .where('p.visibility', '=', 'hub');
-  const mine = conditions(granted as unknown as Listing, caller, query);
-  const theirs = conditions(open as unknown as Listing, caller, query);
-  if (mine === null || theirs === null) {
+  const grantedPage = conditions(granted as unknown as Listing, caller, query);
+  const openPage = conditions(open as unknown as Listing, caller, query);
+  if (grantedPage === null || openPage === null) {
     return [];
   }
   const both = db
-    .selectFrom(mine.as('a'))
+    .selectFrom(grantedPage.as('a'))
     .selectAll()
-    .unionAll(db.selectFrom(theirs.as('b')).selectAll());
+    .unionAll(db.selectFrom(openPage.as('b')).selectAll());
   let merged = db
     .selectFrom(both.as('c'))
     .select(['c.id', 'c.owner_id', 'c.name', 'c.description', 'c.visibility', 'c.pages', 'c.created_at', 'c.updated_at', 'c.owner_name', eb => eb.fn.max<number>('c.rank').as('rank')])
@@ -129,8 +129,8 @@ async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery
 }
 
 /**
- * A listing as its conditions see it: owners as `o`, projects as `p`. Both queries above have
- * these aliases (the granted one also its levels as `l`), so one function pages both.
+ * A listing as its conditions see it: owners as `o`, projects as `p`. The three queries above
+ * have these aliases (the granted one also its levels as `l`), so one function pages them all.
  */
 type Listing = SelectQueryBuilder<{ o: UsersTable; p: ProjectsTable }, 'o' | 'p', ListedRow>;
 
