@@ -7,25 +7,21 @@
  * every notebook shown from HubShare passes through.
  */
 
+/** A JSON object (not null, not an array). */
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** A copy of a notebook's JSON with `metadata.trusted = false` on every cell; other values as they are. */
 export function untrustedNotebook(notebook: unknown): unknown {
-  if (typeof notebook !== 'object' || notebook === null || Array.isArray(notebook)) {
-    return notebook;
-  }
-  const { cells } = notebook as { cells?: unknown };
-  if (!Array.isArray(cells)) {
+  if (!isJsonObject(notebook) || !Array.isArray(notebook.cells)) {
     return notebook;
   }
   return {
     ...notebook,
-    cells: cells.map((cell: unknown) => {
-      if (typeof cell !== 'object' || cell === null || Array.isArray(cell)) {
-        return cell;
-      }
-      const { metadata } = cell as { metadata?: unknown };
-      const own = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {};
-      return { ...cell, metadata: { ...own, trusted: false } };
-    })
+    cells: notebook.cells.map((cell: unknown) =>
+      isJsonObject(cell) ? { ...cell, metadata: { ...(isJsonObject(cell.metadata) ? cell.metadata : {}), trusted: false } } : cell
+    )
   };
 }
 
@@ -37,17 +33,13 @@ export function untrustedNotebook(notebook: unknown): unknown {
  */
 export function notebookToShow(notebook: unknown): unknown {
   const untrusted = untrustedNotebook(notebook);
-  if (typeof untrusted !== 'object' || untrusted === null || Array.isArray(untrusted)) {
+  if (!isJsonObject(untrusted) || !isJsonObject(untrusted.metadata)) {
     return untrusted;
   }
-  const { metadata } = untrusted as { metadata?: unknown };
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+  const { metadata } = untrusted;
+  if (typeof metadata.language_info === 'object' && metadata.language_info !== null) {
     return untrusted;
   }
-  const { language_info: languageInfo, kernelspec } = metadata as { language_info?: unknown; kernelspec?: unknown };
-  if (typeof languageInfo === 'object' && languageInfo !== null) {
-    return untrusted;
-  }
-  const language = typeof kernelspec === 'object' && kernelspec !== null ? (kernelspec as { language?: unknown }).language : undefined;
+  const language = isJsonObject(metadata.kernelspec) ? metadata.kernelspec.language : undefined;
   return { ...untrusted, metadata: { ...metadata, language_info: { name: typeof language === 'string' ? language : '' } } };
 }
