@@ -116,10 +116,11 @@ async function listGranted(db: Store, caller: ListingCaller, query: ListingQuery
     .selectFrom(grantedPage.as('a'))
     .selectAll()
     .unionAll(db.selectFrom(openPage.as('b')).selectAll());
+  const merge = ['c.id', 'c.owner_id', 'c.name', 'c.description', 'c.visibility', 'c.pages', 'c.created_at', 'c.updated_at', 'c.owner_name'] as const;
   let merged = db
     .selectFrom(both.as('c'))
-    .select(['c.id', 'c.owner_id', 'c.name', 'c.description', 'c.visibility', 'c.pages', 'c.created_at', 'c.updated_at', 'c.owner_name', eb => eb.fn.max<number>('c.rank').as('rank')])
-    .groupBy(['c.id', 'c.owner_id', 'c.name', 'c.description', 'c.visibility', 'c.pages', 'c.created_at', 'c.updated_at', 'c.owner_name'])
+    .select([...merge, eb => eb.fn.max<number>('c.rank').as('rank')])
+    .groupBy([...merge])
     .orderBy('c.owner_name')
     .orderBy('c.name');
   if (query.limit !== undefined) {
