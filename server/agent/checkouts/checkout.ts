@@ -140,7 +140,6 @@ function unfinishedCheckout(root: string): boolean {
   return !packed.split('\n').some(line => / refs\/heads\//.test(line));
 }
 
-
 /**
  * Leaves nothing of a refused clone or checkout: the folder it made, or everything it put into
  * a folder that was empty before.
